@@ -1,0 +1,74 @@
+"""The engine's composition root: settings, database, clock, operators and caches in one object.
+
+`Ipflow.create(settings)` is called by the CLI, the web app factory and the worker; nothing
+connects at import time. Services take an `Ipflow` as their first argument.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from threading import Lock
+from typing import Callable, Generic, TypeVar
+
+from engine.clock import Clock, SystemClock
+from engine.db.session import Database
+from engine.runtime.operators import OperatorRegistry
+from engine.runtime.sandbox import Sandbox
+from engine.settings import Settings
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class BoundedCache(Generic[K, V]):
+    """A small thread-safe LRU for immutable things (deployed specs, parsed forms)."""
+
+    def __init__(self, size: int = 256):
+        self._size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, key: K, load: Callable[[], V]) -> V:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = load()
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return value
+
+
+@dataclass
+class Ipflow:
+    settings: Settings
+    db: Database
+    clock: Clock
+    operators: OperatorRegistry
+    specs: BoundedCache = field(default_factory=BoundedCache)
+    forms: BoundedCache = field(default_factory=lambda: BoundedCache(1024))
+
+    @classmethod
+    def create(
+        cls,
+        settings: Settings,
+        clock: Clock | None = None,
+        operators: OperatorRegistry | None = None,
+        database: Database | None = None,
+    ) -> "Ipflow":
+        if operators is None:
+            from engine.operators import default_operators
+
+            operators = default_operators()
+        return cls(
+            settings=settings,
+            db=database or Database(settings.database_url),
+            clock=clock or SystemClock(),
+            operators=operators,
+        )
+
+    def sandbox(self, helpers: dict | None = None) -> Sandbox:
+        return Sandbox(helpers=helpers or {}, time_limit=self.settings.sandbox_time_limit)

@@ -1,0 +1,31 @@
+"""All tables, imported here so that Base.metadata knows them (Alembic reads it)."""
+
+from engine.db.base import Base
+from engine.db.models.audit import AuditEvent
+from engine.db.models.jobs import Job, JobKind, JobStatus
+from engine.db.models.library import DefinitionFile, DefinitionVersion, LibraryBlob
+from engine.db.models.instances import InstanceStatus, ProcessInstance
+from engine.db.models.messages import MessageSubscription, SubscriptionKey
+from engine.db.models.tasks import HumanTask, TaskCandidateRole, TaskStatus
+from engine.db.models.users import Role, User, user_roles
+
+__all__ = [
+    "AuditEvent",
+    "Base",
+    "DefinitionFile",
+    "DefinitionVersion",
+    "HumanTask",
+    "InstanceStatus",
+    "Job",
+    "JobKind",
+    "JobStatus",
+    "LibraryBlob",
+    "MessageSubscription",
+    "ProcessInstance",
+    "Role",
+    "SubscriptionKey",
+    "TaskCandidateRole",
+    "TaskStatus",
+    "User",
+    "user_roles",
+]

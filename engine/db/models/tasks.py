@@ -1,0 +1,55 @@
+"""Ready human tasks mirrored out of the workflow state, so the inbox never deserializes one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.db.base import Base, JSONDoc, StrEnum
+
+
+class TaskStatus(StrEnum):
+    OPEN = "open"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class HumanTask(Base):
+    __tablename__ = "human_tasks"
+    __table_args__ = (
+        Index("ix_human_tasks_status_due", "status", "due_at"),
+        Index("ix_human_tasks_assignee_status", "assignee", "status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # SpiffWorkflow task UUID
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id", ondelete="CASCADE"), index=True)
+    element_id: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(255))
+    form_key: Mapped[str | None] = mapped_column(String(255))
+    lane: Mapped[str | None] = mapped_column(String(255))
+    status: Mapped[TaskStatus] = mapped_column(String(16))
+    assignee: Mapped[str | None] = mapped_column(String(64))
+    priority: Mapped[int] = mapped_column(default=0)
+    due_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
+    completed_by: Mapped[str | None] = mapped_column(String(64))
+    business_key: Mapped[str | None] = mapped_column(String(255), index=True)
+    draft: Mapped[dict | None] = mapped_column(JSONDoc)
+    candidate_roles: Mapped[list["TaskCandidateRole"]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return tuple(sorted(c.role for c in self.candidate_roles))
+
+
+class TaskCandidateRole(Base):
+    __tablename__ = "task_candidate_roles"
+    __table_args__ = (Index("ix_task_candidate_roles_role", "role", "task_id"),)
+
+    task_id: Mapped[str] = mapped_column(ForeignKey("human_tasks.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(64), primary_key=True)
