@@ -180,10 +180,20 @@ def deliver_message(workflow: BpmnWorkflow, task_id: str, name: str, payload: Ma
     if definition is None or task.state != TaskState.WAITING:
         raise Conflict(f"{task.task_spec.bpmn_id} is not waiting for message {name!r}")
     payload = dict(payload)
-    definition.update_internal_data(task, BpmnEvent(definition, payload))
+    event = BpmnEvent(definition, payload)
     if getattr(definition, "message_var", None) is None:
         task.data.update(payload)  # no message variable named: the payload's fields become process data
-    task._set_internal_data(event_fired=True)
+    if isinstance(task.task_spec.event_definition, MultipleEventDefinition):
+        # e.g. an event-based gateway: record which of its events happened, as the library does
+        definition.update_internal_data(task, event)
+        task._set_internal_data(seen_events=task.internal_data.get("seen_events", []) + [event])
+    else:
+        try:
+            definition.catch(task, event)
+        except ScriptError:
+            # the payload lacks a correlation property; our subscription row already matched it
+            definition.update_internal_data(task, event)
+            task._set_internal_data(event_fired=True)
     task.task_spec._update(task)
     return task
 
