@@ -7,9 +7,10 @@ connects at import time. Services take an `Ipflow` as their first argument.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from threading import Lock
-from typing import Callable, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from engine.clock import Clock, SystemClock
 from engine.db.session import Database
@@ -58,7 +59,7 @@ class Ipflow:
         clock: Clock | None = None,
         operators: OperatorRegistry | None = None,
         database: Database | None = None,
-    ) -> "Ipflow":
+    ) -> Ipflow:
         if operators is None:
             from engine.operators import default_operators
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -80,7 +81,7 @@ class Settings:
     secret_key: str = field(repr=False, default="")
     demo_password: str | None = field(repr=False, default=None)
 
-    def replace(self, **changes: Any) -> "Settings":
+    def replace(self, **changes: Any) -> Settings:
         from dataclasses import replace
 
         return replace(self, **changes)

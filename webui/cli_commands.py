@@ -152,8 +152,8 @@ def run_due_command(context: Context, now: str | None, as_json: bool) -> None:
 @pass_context
 def serve(context: Context, host: str, port: int) -> None:
     """Serve the web app (with an in-process worker on the embedded database)."""
-    from webui import create_app
     from engine.worker import start_background_worker
+    from webui import create_app
 
     app = create_app(context.settings)
     start_background_worker(app.extensions["ipflow"])

@@ -9,6 +9,8 @@ from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase
 
+StrEnum = enum.StrEnum  # statuses are str enums: stored as their value, printed as it too
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -40,11 +42,6 @@ class UTCDateTime(TypeDecorator):
 
 # JSON documents: JSONB on PostgreSQL (indexable, compact), JSON text elsewhere.
 JSONDoc = JSON().with_variant(JSONB(), "postgresql")
-
-
-class StrEnum(str, enum.Enum):
-    def __str__(self) -> str:
-        return self.value
 
 
 class Base(DeclarativeBase):

@@ -11,8 +11,9 @@ job: the task stays STARTED until a worker runs the operator and completes the t
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from engine.errors import NotFound
 
@@ -80,7 +81,7 @@ class OperatorRegistry:
     def names(self) -> list[str]:
         return sorted(self._operators)
 
-    def merged(self, other: "OperatorRegistry") -> "OperatorRegistry":
+    def merged(self, other: OperatorRegistry) -> OperatorRegistry:
         combined = OperatorRegistry()
         combined._operators = {**self._operators, **other._operators}
         return combined

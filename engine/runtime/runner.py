@@ -6,9 +6,10 @@ This is the only place that drives SpiffWorkflow; services call it under the ins
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Mapping
+from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
@@ -26,6 +27,10 @@ from engine.runtime.operators import OperatorContext, OperatorRegistry
 from engine.runtime.sandbox import Sandbox, SandboxScriptEngine
 from engine.runtime.specs import OperatorServiceTask
 from engine.runtime.state import ProcessSpecs
+
+# Exceptions SpiffWorkflow lets escape where its own checks have gaps; we report them as the
+# step's error instead of a traceback.
+LIBRARY_FAILURES = (TypeError, ValueError, KeyError, AttributeError, IndexError)
 
 # A run that keeps finding new engine work after this many rounds is looping without a wait state.
 MAX_ROUNDS = 1000
@@ -127,9 +132,18 @@ def run_to_wait_state(workflow: BpmnWorkflow, on_completed: Callable[[Any], None
             raise
         except SpiffWorkflowException as exc:
             raise ScriptError(_spiff_message(exc), element_id=_element_of(exc)) from exc
+        except LIBRARY_FAILURES as exc:  # the library's own gaps, e.g. a multi-instance over None
+            raise ScriptError(f"the engine could not run this step ({type(exc).__name__}: {exc})", element_id=_running_element(workflow)) from exc
         if not _has_engine_work(workflow):
             return
     raise ScriptError(f"the process kept running for {MAX_ROUNDS} rounds without reaching a wait state")
+
+
+def _running_element(workflow: BpmnWorkflow) -> str:
+    for task in workflow.get_tasks(state=TaskState.READY | TaskState.STARTED | TaskState.ERROR):
+        if not task.task_spec.manual and task.task_spec.bpmn_id:
+            return task.task_spec.bpmn_id
+    return ""
 
 
 def _has_engine_work(workflow: BpmnWorkflow) -> bool:
@@ -160,6 +174,8 @@ def complete_human_task(workflow: BpmnWorkflow, task_id: str, data: Mapping[str,
         raise
     except SpiffWorkflowException as exc:
         raise ScriptError(_spiff_message(exc), element_id=task.task_spec.bpmn_id) from exc
+    except LIBRARY_FAILURES as exc:
+        raise ScriptError(f"the engine could not complete this task ({type(exc).__name__}: {exc})", element_id=task.task_spec.bpmn_id) from exc
     return task
 
 

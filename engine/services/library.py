@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -75,7 +75,7 @@ def deploy_library(ctx: Ipflow, paths: Iterable[Path] | None = None, actor: str 
     sources = {s.path: s for s in read_sources(ctx.settings.bpmn_path, paths)}
     deployed = []
     with ctx.db.transaction() as session:
-        for process_id, process in sorted(checked.parsed.processes.items()):
+        for _, process in sorted(checked.parsed.processes.items()):
             files = {path: sources[path].content for path in process.files}
             files.update({_form_path(key, checked): checked.form_sources[key][1] for key in process.form_keys})
             deployed.append(_store_version(ctx, session, process, files, actor))

@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import date, datetime, time, timezone
 from typing import Any
 
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
 from engine.container import Ipflow
 from engine.db.models import (

@@ -6,14 +6,15 @@ finish a job) goes through `step()`, so they all take the same lock and mirror t
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any
 
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
-from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
 from engine.container import Ipflow
 from engine.db.models import AuditEvent, DefinitionVersion, InstanceStatus, ProcessInstance
@@ -56,7 +57,9 @@ def script_engine(ctx: Ipflow, session: Session, instance: ProcessInstance) -> I
 def lock_instance(ctx: Ipflow, session: Session, instance_id: int) -> ProcessInstance:
     """The instance row, locked for this transaction (row lock on PostgreSQL; SQLite's write
     transaction already excludes other writers). The version column catches anything else."""
-    query = select(ProcessInstance).where(ProcessInstance.id == instance_id)
+    # populate_existing: the row may already sit in this session from before the lock was taken,
+    # and its state must be the one read under the lock, not that older copy.
+    query = select(ProcessInstance).where(ProcessInstance.id == instance_id).execution_options(populate_existing=True)
     if ctx.db.dialect == "postgresql":
         query = query.with_for_update()
     instance = session.scalar(query)

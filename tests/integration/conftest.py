@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
-from pathlib import Path
 from engine.container import Ipflow
 from engine.operators import default_operators
 from engine.runtime.operators import OperatorRegistry

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from ipflow_testing import row_counts
+
 from engine.errors import Conflict, InvalidInput, LibraryInvalid, NoMatch, NotFound, PermissionDenied
 from engine.services.instances import start_instance
 from engine.services.library import deploy_library

@@ -2,9 +2,9 @@
 
 from engine.db.base import Base
 from engine.db.models.audit import AuditEvent
+from engine.db.models.instances import InstanceStatus, ProcessInstance
 from engine.db.models.jobs import Job, JobKind, JobStatus
 from engine.db.models.library import DefinitionFile, DefinitionVersion, LibraryBlob
-from engine.db.models.instances import InstanceStatus, ProcessInstance
 from engine.db.models.messages import MessageSubscription, SubscriptionKey
 from engine.db.models.tasks import HumanTask, TaskCandidateRole, TaskStatus
 from engine.db.models.users import Role, User, user_roles

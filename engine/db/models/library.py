@@ -37,7 +37,7 @@ class DefinitionVersion(Base):
     serializer_version: Mapped[str] = mapped_column(String(16))
     deployed_at: Mapped[datetime]
     deployed_by: Mapped[str] = mapped_column(String(64))
-    files: Mapped[list["DefinitionFile"]] = relationship(
+    files: Mapped[list[DefinitionFile]] = relationship(
         back_populates="definition_version", cascade="all, delete-orphan", lazy="selectin"
     )
 

@@ -17,7 +17,7 @@ class MessageSubscription(Base):
     task_id: Mapped[str] = mapped_column(String(36))
     element_id: Mapped[str] = mapped_column(String(255))
     message_name: Mapped[str] = mapped_column(String(255))
-    keys: Mapped[list["SubscriptionKey"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    keys: Mapped[list[SubscriptionKey]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
     @property
     def correlation(self) -> dict[str, str]:

@@ -38,7 +38,7 @@ class HumanTask(Base):
     completed_by: Mapped[str | None] = mapped_column(String(64))
     business_key: Mapped[str | None] = mapped_column(String(255), index=True)
     draft: Mapped[dict | None] = mapped_column(JSONDoc)
-    candidate_roles: Mapped[list["TaskCandidateRole"]] = relationship(
+    candidate_roles: Mapped[list[TaskCandidateRole]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
     )
 
