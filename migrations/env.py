@@ -1,6 +1,7 @@
 """Alembic environment: the URL comes from the caller (engine.db.migrate) or from ipflow's settings."""
 
 from alembic import context
+
 from engine.db.models import Base
 from engine.db.session import make_engine
 

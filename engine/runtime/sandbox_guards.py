@@ -256,8 +256,8 @@ GUARD_NAMES = frozenset(guard_globals(lambda: None))
 class Watchdog:
     """Stops a script that runs past its deadline, in whatever thread it runs.
 
-    `sys.settrace` is per thread, so workers in threads are fine (no signals). Script frames get
-    a line tracer; other Python frames are only checked when they are entered.
+    `sys.settrace` is per thread, so workers in threads are fine (no signals). Only script
+    frames are traced: the deadline is checked when one starts and on each of its lines.
     """
 
     def __init__(self, time_limit: float):
@@ -272,10 +272,10 @@ class Watchdog:
             raise ScriptTimeout()
 
     def _on_call(self, frame: Any, event: str, arg: Any) -> Any:
+        if frame.f_code.co_filename != SCRIPT_FILENAME:
+            return None  # never interrupt trusted helper code halfway (it may hold a transaction)
         self.check()
-        if frame.f_code.co_filename == SCRIPT_FILENAME:
-            return self._on_line
-        return None
+        return self._on_line
 
     def _on_line(self, frame: Any, event: str, arg: Any) -> Any:
         if event == "line":

@@ -7,6 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
@@ -162,6 +164,26 @@ def test_external_context_is_readable_but_not_copied_into_task_data():
     context = {"fee": 10}
     Sandbox().execute("total = fee + surcharge", context, external_context={"surcharge": 5})
     assert context == {"fee": 10, "total": 15}
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=8,
+)
+TASK_DATA = st.dictionaries(
+    st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True).filter(lambda k: k not in DEFAULT_HELPERS),
+    JSON_VALUES,
+    max_size=6,
+)
+
+
+@settings(max_examples=50, deadline=None)
+@given(TASK_DATA)
+def test_script_that_assigns_nothing_leaves_any_json_task_data_unchanged(data):
+    context = dict(data)
+    Sandbox().execute("unused = None\ndel unused", context)
+    assert context == data
 
 
 def test_deleted_variable_leaves_task_data():
