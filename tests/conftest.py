@@ -7,7 +7,6 @@ import os
 from datetime import datetime, timezone
 
 import pytest
-from ipflow_testing import REPO
 from sqlalchemy import create_engine, text
 
 from engine.clock import ManualClock
@@ -16,6 +15,7 @@ from engine.db.models import Base
 from engine.db.session import Database
 from engine.operators import default_operators
 from engine.settings import load_settings
+from ipflow_testing import REPO
 
 PG_URL = os.environ.get("IPFLOW_TEST_DATABASE_URL", "").strip()
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]

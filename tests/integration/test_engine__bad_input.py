@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from ipflow_testing import row_counts
 
 from engine.errors import Conflict, InvalidInput, LibraryInvalid, NoMatch, NotFound, PermissionDenied
 from engine.services.instances import start_instance
 from engine.services.library import deploy_library
 from engine.services.messages import deliver_message
 from engine.services.tasks import complete_task, list_tasks
+from ipflow_testing import row_counts
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import multiprocessing
 
 import pytest
-from ipflow_testing import complete_in_child
 from sqlalchemy import select, update
 
 from engine.db.models import DefinitionVersion, ProcessInstance
@@ -16,6 +15,7 @@ from engine.services.instances import show_instance, start_instance
 from engine.services.library import specs_for
 from engine.services.stepping import Step, advance, script_engine
 from engine.services.tasks import list_tasks
+from ipflow_testing import complete_in_child
 
 
 def test_parallel_branches_completed_by_two_processes_at_once(ipflow, library, settings):
