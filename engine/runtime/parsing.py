@@ -171,6 +171,7 @@ def _reference_problems(parser: IpflowParser, trees) -> list[Problem]:
     for path, tree in trees.items():
         if path.endswith(DMN_SUFFIX):
             continue
+        problems.extend(_id_clashes(path, tree))
         for call in tree.iter(f"{{{BPMN_NS}}}callActivity"):
             target = call.get("calledElement")
             if not target:
@@ -185,6 +186,18 @@ def _reference_problems(parser: IpflowParser, trees) -> list[Problem]:
             elif decision not in known_decisions:
                 problems.append(Problem(path, rule.sourceline, rule.get("id", ""), f"uses decision {decision!r}, which no DMN file in the library defines"))
     return problems
+
+
+def _id_clashes(path: str, tree) -> list[Problem]:
+    """SpiffWorkflow looks elements up by id across the whole document, so a BPMN element whose id
+    is also an operator's or a parameter's id gets parsed as that extension element."""
+    extension_ids = {e.get("id") for e in tree.iter(f"{{{SPIFF_NS}}}*") if e.get("id")}
+    return [
+        Problem(path, element.sourceline, element.get("id"),
+                f"the id {element.get('id')!r} is also a service operator's or parameter's id; rename the element")
+        for element in tree.iter(f"{{{BPMN_NS}}}*")
+        if element.get("id") in extension_ids
+    ]
 
 
 def _bundle(parser: IpflowParser, process_id: str, spec, subprocess_specs) -> ParsedProcess:
