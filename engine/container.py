@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from threading import Lock
 from typing import Generic, TypeVar
+from zoneinfo import ZoneInfo
 
 from engine.clock import Clock, SystemClock
 from engine.db.session import Database
@@ -71,5 +73,34 @@ class Ipflow:
             operators=operators,
         )
 
-    def sandbox(self, helpers: dict | None = None) -> Sandbox:
-        return Sandbox(helpers=helpers or {}, time_limit=self.settings.sandbox_time_limit)
+    def sandbox(self) -> Sandbox:
+        """A sandbox with the helpers analysts may call: time limits on the office calendar."""
+        return Sandbox(helpers=self.script_helpers, time_limit=self.settings.sandbox_time_limit)
+
+    @cached_property
+    def script_helpers(self) -> dict:
+        from engine.domain.time_limits import time_limit_helpers
+
+        return time_limit_helpers(self.calendar, self.settings.office_timezone)
+
+    @cached_property
+    def office_zone(self) -> ZoneInfo:
+        return ZoneInfo(self.settings.office_timezone)
+
+    @cached_property
+    def calendar(self):
+        from engine.domain.calendar import OfficeCalendar
+
+        return OfficeCalendar.from_settings(self.settings)
+
+    @cached_property
+    def documents(self):
+        from engine.domain.documents import DocumentStore
+
+        return DocumentStore(self.settings.instance_path / "documents")
+
+    @cached_property
+    def letters(self):
+        from engine.domain.letters import LetterRenderer
+
+        return LetterRenderer(self.settings.forms_path / "letters")

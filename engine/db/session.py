@@ -52,7 +52,8 @@ class Database:
         try:
             yield session
         finally:
-            session.rollback()
+            # close() ends the transaction without expiring what was loaded, so read models
+            # and rows a caller keeps stay readable after the block.
             session.close()
 
     def dispose(self) -> None:

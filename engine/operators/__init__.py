@@ -7,6 +7,9 @@ from engine.runtime.operators import OperatorRegistry
 
 
 def default_operators() -> OperatorRegistry:
-    from engine.operators import demo
+    from engine.operators import demo, office_deadlines, office_fees, office_letters, office_register
 
-    return demo.registry.merged(OperatorRegistry())
+    merged = OperatorRegistry()
+    for module in (demo, office_register, office_deadlines, office_fees, office_letters):
+        merged = merged.merged(module.registry)
+    return merged

@@ -197,8 +197,6 @@ def deliver_message(workflow: BpmnWorkflow, task_id: str, name: str, payload: Ma
         raise Conflict(f"{task.task_spec.bpmn_id} is not waiting for message {name!r}")
     payload = dict(payload)
     event = BpmnEvent(definition, payload)
-    if getattr(definition, "message_var", None) is None:
-        task.data.update(payload)  # no message variable named: the payload's fields become process data
     if isinstance(task.task_spec.event_definition, MultipleEventDefinition):
         # e.g. an event-based gateway: record which of its events happened, as the library does
         definition.update_internal_data(task, event)
@@ -211,6 +209,10 @@ def deliver_message(workflow: BpmnWorkflow, task_id: str, name: str, payload: Ma
             definition.update_internal_data(task, event)
             task._set_internal_data(event_fired=True)
     task.task_spec._update(task)
+    if getattr(definition, "message_var", None) is None:
+        # No message variable named: the payload's fields become process data. Only now, after
+        # the task took its parent's data on becoming ready, or older values would win.
+        task.data.update(payload)
     return task
 
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from engine.container import Ipflow
 from engine.db.models import (
@@ -35,28 +36,33 @@ def start_instance(
     if not isinstance(data, Mapping):
         raise InvalidInput("start data must be a JSON object", {"data": ["Give an object like {\"applicant\": \"...\"}."]})
     with ctx.db.transaction() as session:
-        version = latest_version(session, process_id)
-        now = ctx.clock.now()
-        instance = ProcessInstance(
-            definition_version_id=version.id,
-            process_id=process_id,
-            business_key=business_key,
-            status=InstanceStatus.RUNNING,
-            state="{}",
-            serializer_version=SERIALIZER_VERSION,
-            schema_version=SCHEMA_VERSION,
-            started_by=actor,
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(instance)
-        session.flush()
-        workflow = new_workflow(specs_for(ctx, version), script_engine(ctx, session, instance), dict(data))
-        instance.state = dump_state(workflow)
-        audit(session, ctx, "instance_started", actor, instance.id, data={"process_id": process_id, "version": version.version, "data": dict(data)})
-        advance(ctx, Step(session, instance, workflow, actor))
-        instance_id = instance.id
+        instance_id = start_in_session(ctx, session, process_id, data, business_key, actor)
     return show_instance(ctx, instance_id)
+
+
+def start_in_session(ctx: Ipflow, session: Session, process_id: str, data: Mapping[str, Any], business_key: str | None, actor: str) -> int:
+    """Start an instance inside the caller's unit of work (filing creates the case in the same one)."""
+    version = latest_version(session, process_id)
+    now = ctx.clock.now()
+    instance = ProcessInstance(
+        definition_version_id=version.id,
+        process_id=process_id,
+        business_key=business_key,
+        status=InstanceStatus.RUNNING,
+        state="{}",
+        serializer_version=SERIALIZER_VERSION,
+        schema_version=SCHEMA_VERSION,
+        started_by=actor,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(instance)
+    session.flush()
+    workflow = new_workflow(specs_for(ctx, version), script_engine(ctx, session, instance), dict(data))
+    instance.state = dump_state(workflow)
+    audit(session, ctx, "instance_started", actor, instance.id, data={"process_id": process_id, "version": version.version, "data": dict(data)})
+    advance(ctx, Step(session, instance, workflow, actor))
+    return instance.id
 
 
 def show_instance(ctx: Ipflow, instance_id: int, with_history: bool = True) -> InstanceView:

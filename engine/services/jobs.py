@@ -90,7 +90,7 @@ def _call_operator(ctx: Ipflow, current, job: Job):
         element_id=job.element_id or "",
         data=task_data,
         idempotency_key=job.idempotency_key or f"job:{job.id}",
-        services={"session": current.session, "clock": ctx.clock, "settings": ctx.settings, "instance": current.instance},
+        services={"session": current.session, "clock": ctx.clock, "settings": ctx.settings, "instance": current.instance, "ipflow": ctx},
     )
     try:
         return operator(context, (job.payload or {}).get("params", {}))

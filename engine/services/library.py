@@ -50,6 +50,8 @@ def check_library(ctx: Ipflow, paths: Iterable[Path] | None = None) -> CheckedLi
         forms = load_forms(ctx.settings.forms_path)
     except LibraryInvalid as exc:
         problems.extend(exc.problems)
+    if ctx.letters.templates_dir.is_dir():  # a library without letters has nothing to check
+        problems.extend(ctx.letters.check_templates())
     if not parsed.problems:
         problems.extend(
             lint_library(

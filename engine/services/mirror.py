@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timezone
 from typing import Any
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.container import Ipflow
@@ -144,9 +144,11 @@ def _mirror_subscriptions(session: Session, instance: ProcessInstance, state: Sn
     current = session.scalars(select(MessageSubscription).where(MessageSubscription.instance_id == instance.id)).all()
     have = {(s.task_id, s.message_name): s for s in current}
     want = {(m.task_id, m.message_name): m for m in state.messages}
-    stale = [s.id for key, s in have.items() if key not in want]
+    stale = [s for key, s in have.items() if key not in want]
+    for subscription in stale:
+        session.delete(subscription)  # through the ORM, so its key rows leave the session too
     if stale:
-        session.execute(delete(MessageSubscription).where(MessageSubscription.id.in_(stale)))
+        session.flush()  # before new rows may reuse the freed ids
     for key, message in want.items():
         if key in have:
             continue

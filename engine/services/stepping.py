@@ -38,7 +38,7 @@ class Step:
 
 
 def script_engine(ctx: Ipflow, session: Session, instance: ProcessInstance) -> IpflowScriptEngine:
-    services = {"session": session, "clock": ctx.clock, "settings": ctx.settings, "instance": instance}
+    services = {"session": session, "clock": ctx.clock, "settings": ctx.settings, "instance": instance, "ipflow": ctx}
 
     def context_for(task) -> OperatorContext:
         return OperatorContext(

@@ -2,6 +2,8 @@
 
 from engine.db.base import Base
 from engine.db.models.audit import AuditEvent
+from engine.db.models.case_records import *  # noqa: F403  case register tables (names in each module's __all__)
+from engine.db.models.cases import *  # noqa: F403
 from engine.db.models.instances import InstanceStatus, ProcessInstance
 from engine.db.models.jobs import Job, JobKind, JobStatus
 from engine.db.models.library import DefinitionFile, DefinitionVersion, LibraryBlob
