@@ -10,12 +10,9 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from engine.clock import ManualClock
-from engine.container import Ipflow
-from engine.db.models import Base
-from engine.db.session import Database
 from engine.operators import default_operators
 from engine.settings import load_settings
-from ipflow_testing import REPO
+from ipflow_testing import REPO, build_ipflow
 
 PG_URL = os.environ.get("IPFLOW_TEST_DATABASE_URL", "").strip()
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
@@ -68,11 +65,6 @@ def operators():
 
 @pytest.fixture
 def ipflow(settings, clock, operators):
-    db = Database(settings.database_url)
-    Base.metadata.create_all(db.engine)
-    ctx = Ipflow.create(settings, clock=clock, operators=operators, database=db)
-    from engine.services.users import sync_roles_and_demo_users
-
-    sync_roles_and_demo_users(ctx)
+    ctx = build_ipflow(settings.database_url, settings.instance_path, clock, operators)
     yield ctx
-    db.dispose()
+    ctx.db.dispose()

@@ -12,6 +12,20 @@ from engine.db.models import Base
 REPO = Path(__file__).resolve().parents[1]
 
 
+def build_ipflow(database_url: str, instance_path: Path, clock, operators=None) -> Ipflow:
+    """An Ipflow on a fresh schema with the configured roles and demo users (no library deployed)."""
+    from engine.db.session import Database
+    from engine.services.users import sync_roles_and_demo_users
+    from engine.settings import load_settings
+
+    settings = load_settings(REPO / "config.yaml", env={"IPFLOW_DATABASE_URL": database_url, "IPFLOW_INSTANCE_PATH": str(instance_path)})
+    db = Database(settings.database_url)
+    Base.metadata.create_all(db.engine)
+    ctx = Ipflow.create(settings, clock=clock, operators=operators, database=db)
+    sync_roles_and_demo_users(ctx)
+    return ctx
+
+
 def row_counts(ctx: Ipflow) -> dict[str, int]:
     """How many rows each table holds: tests compare it before and after a refused action."""
     with ctx.db.reading() as session:

@@ -7,7 +7,6 @@ import multiprocessing
 from collections import Counter
 
 import pytest
-from numbering_children import APPLICATION, number_cases_in_child
 from sqlalchemy import select
 
 from engine.container import Ipflow
@@ -18,6 +17,7 @@ from engine.errors import Conflict, InvalidInput
 from engine.runtime.operators import OperatorRegistry
 from engine.services.cases import create_case
 from engine.services.numbering import assign_number, issue_number
+from numbering_children import APPLICATION, number_cases_in_child
 
 WORKERS = 4
 PER_WORKER = 50

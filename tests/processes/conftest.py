@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from scenario_support import Office
 
 from engine.services.library import deploy_library
+from scenario_support import Office
 
 
 @pytest.fixture
