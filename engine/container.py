@@ -100,6 +100,12 @@ class Ipflow:
         return DocumentStore(self.settings.instance_path / "documents")
 
     @cached_property
+    def mail_transport(self):
+        from engine.services.mail import SmtpTransport
+
+        return SmtpTransport(self.settings.mail)
+
+    @cached_property
     def letters(self):
         from engine.domain.letters import LetterRenderer
 

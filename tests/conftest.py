@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 from engine.clock import ManualClock
 from engine.operators import default_operators
 from engine.settings import load_settings
-from ipflow_testing import REPO, build_ipflow
+from ipflow_testing import REPO, MailBox, build_ipflow
 
 PG_URL = os.environ.get("IPFLOW_TEST_DATABASE_URL", "").strip()
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
@@ -45,11 +45,22 @@ def database_url(request, tmp_path) -> str:
     return PG_URL
 
 
+@pytest.fixture(scope="session")
+def mailbox():
+    box = MailBox().start()
+    yield box
+    box.stop()
+
+
 @pytest.fixture
-def settings(database_url, tmp_path):
+def settings(database_url, tmp_path, mailbox):
     return load_settings(
         REPO / "config.yaml",
-        env={"IPFLOW_DATABASE_URL": database_url, "IPFLOW_INSTANCE_PATH": str(tmp_path / "instance")},
+        env={
+            "IPFLOW_DATABASE_URL": database_url,
+            "IPFLOW_INSTANCE_PATH": str(tmp_path / "instance"),
+            "IPFLOW_MAIL_PORT": str(mailbox.port),
+        },
     )
 
 
@@ -65,6 +76,6 @@ def operators():
 
 @pytest.fixture
 def ipflow(settings, clock, operators):
-    ctx = build_ipflow(settings.database_url, settings.instance_path, clock, operators)
+    ctx = build_ipflow(settings.database_url, settings.instance_path, clock, operators, mail_port=settings.mail.port)
     yield ctx
     ctx.db.dispose()

@@ -167,3 +167,31 @@ def worker(context: Context) -> None:
     from engine.worker import run_worker_forever
 
     run_worker_forever(context.ipflow())
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@pass_context
+def jobs(context: Context, as_json: bool) -> None:
+    """The worker's health: jobs due, scheduled, running, retrying, in incident."""
+    from engine.services.job_counts import incidents, job_counts
+
+    ctx = context.ipflow()
+    counts, open_incidents = job_counts(ctx), incidents(ctx)
+    text = (f"due {counts.due}  scheduled {counts.scheduled}  running {counts.running}  "
+            f"retrying {counts.retrying}  incidents {counts.incidents}  done {counts.done}")
+    text += "".join(f"\n  incident: job {i['id']} instance {i['instance_id']} {i['element_id']} "
+                    f"after {i['attempts']} tries: {i['last_error']}" for i in open_incidents)
+    emit({"counts": counts, "incidents": open_incidents}, as_json, text)
+
+
+@main.command()
+@click.argument("job", type=int)
+@click.option("--as", "actor", default="cli", show_default=True)
+@pass_context
+def retry(context: Context, job: int, actor: str) -> None:
+    """Retry an incident (after its cause was repaired): due now, with a fresh set of tries."""
+    from engine.services.jobs import retry_incident
+
+    retry_incident(context.ipflow(), job, actor)
+    click.echo(f"job {job} is due again; the worker runs it on its next sweep (or run `ipflow run-due`)")

@@ -41,6 +41,7 @@ def gateway() -> Gateway:
 def operators(gateway):
     registry = OperatorRegistry()
     registry.operator("test_flaky", asynchronous=True, tries=3, backoff=(60, 300))(gateway.charge)
+    registry.operator("test_block", asynchronous=True, tries=3)(lambda ctx, label: {"done": label})
     return default_operators().merged(registry)
 
 

@@ -38,6 +38,37 @@ def trademark_filing(**overrides) -> dict:
     return data
 
 
+def design_filing(**overrides) -> dict:
+    """A design application: two designs of one product family in Locarno class 07-01, no deferment."""
+    data = {
+        "title": "Drinking glasses",
+        "locarno_class": "07-01",
+        "applicants": [{"name": "Glassworks Ltd", "address": "5 Vitosha Blvd, Sofia", "country": "BG", "email": "ip@glass.example"}],
+        "designs": [
+            {"product_indication": "Drinking glass", "views": 4},
+            {"product_indication": "Drinking glass with stem", "views": 3},
+        ],
+    }
+    data.update(overrides)
+    return data
+
+
+def patent_filing(**overrides) -> dict:
+    """A patent application: 12 claims (2 over the 10 the filing fee covers), one priority claim."""
+    data = {
+        "title": "Self-cleaning solar panel coating",
+        "abstract": "A hydrophobic coating that keeps photovoltaic panels free of dust.",
+        "applicants": [{"name": "Helios Labs OOD", "address": "5 Tsarigradsko Shose, Sofia", "country": "BG", "email": "ip@helios.example"}],
+        "inventors": [{"name": "Ivan Petrov", "address": "12 Vitosha Blvd, Sofia", "country": "BG"}],
+        "claims_total": 12,
+        "claims_independent": 2,
+        "ipc_classes": ["H02S 40/10", "C09D 5/16"],
+        "priority_claims": [{"country": "DE", "number": "10 2025 115 432.1", "date": "2025-06-16"}],
+    }
+    data.update(overrides)
+    return data
+
+
 class Office:
     """One case at a time: file it, work its tasks, pay, move the clock."""
 

@@ -43,7 +43,7 @@ def library_elements() -> dict[str, str]:
     return found
 
 
-def test_scenarios_complete_every_element_of_every_diagram(tmp_path):
+def test_scenarios_complete_every_element_of_every_diagram(tmp_path, mailbox):
     assert SCENARIO_MODULES, "no scenario modules found"
     touched: set[str] = set()
     for module_name in SCENARIO_MODULES:
@@ -54,7 +54,7 @@ def test_scenarios_complete_every_element_of_every_diagram(tmp_path):
             run_dir = tmp_path / f"{module_name}.{name}"
             run_dir.mkdir()
             clock = ManualClock(datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc))
-            ipflow = build_ipflow(f"sqlite:///{run_dir / 'db.sqlite3'}", run_dir / "instance", clock)
+            ipflow = build_ipflow(f"sqlite:///{run_dir / 'db.sqlite3'}", run_dir / "instance", clock, mail_port=mailbox.port)
             try:
                 deploy_library(ipflow, actor="coverage")
                 scenario(Office(ipflow))
