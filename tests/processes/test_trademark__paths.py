@@ -146,6 +146,7 @@ def test_renewal_in_grace_with_surcharge(office):
     office.pay()
     assert office.register_entry().expiry_date == date(2046, 3, 2)
     assert office.deadline("renewal_grace").status == "met"
+    assert [d[2] for d in office.deadlines() if d[0] == "renewal"] == ["missed", "open"]  # the new term's limit is open
 
 
 def test_renewal_not_paid_lapses(office):
