@@ -23,7 +23,7 @@ run: init
 	$(BIN)/ipflow serve --host $(HOST) --port $(PORT)
 
 lint: install
-	$(BIN)/ruff check engine webui tests migrations/env.py
+	$(BIN)/ruff check engine webui tests bench migrations/env.py
 	$(BIN)/lint-imports --config setup.cfg
 
 test: install lint

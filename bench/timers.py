@@ -48,7 +48,7 @@ def seed(ctx, pending: int, due_times: list[datetime]) -> list[int]:
             session.execute(insert(Job), [
                 {"kind": job.kind, "status": JobStatus.PENDING, "instance_id": i, "task_id": job.task_id, "element_id": job.element_id,
                  "due_at": due_times[n] if n < len(due_times) else far, "attempts": 0, "max_attempts": 1,
-                 "created_at": job.created_at, "idempotency_key": f"timer:{i}"} for n, i in zip(chunk, new)
+                 "created_at": job.created_at, "idempotency_key": f"timer:{i}"} for n, i in zip(chunk, new, strict=True)
             ])
             ids.extend(new)
     return ids[: len(due_times)]
