@@ -3,20 +3,18 @@ office_deadlines and office_letters).
 
 - `open_deferment`: the time limit to which publication of a registered design is deferred.
 - `check_max_term`: whether the registration may be renewed once more (5-year terms up to 25).
-- `expire_right`: the register's note that the right ended at the end of its longest term.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
-
-from engine.db.models import Case, Deadline, RegisterEntry
+from engine.db.models import Case, Deadline
 from engine.domain.time_limits import Period, add_period, deadline_moment
 from engine.errors import Conflict
 from engine.operators.office_deadlines import open_deadline
-from engine.operators.office_support import case_of, ipflow_of, limit_for, office_today, session_of, touch
+from engine.operators.office_register import register_entry
+from engine.operators.office_support import case_of, ipflow_of, limit_for, session_of
 from engine.runtime.operators import OperatorContext, OperatorRegistry
 
 registry = OperatorRegistry()
@@ -54,7 +52,7 @@ def check_max_term(ctx: OperatorContext, case_id, limits) -> dict:
     """Whether the registration may be renewed once more: one more 'term' from the current expiry
     must not run past 'max_term' from the start of protection (renew_right refuses it otherwise).
     `expires_at` is when the current term ends, for the timer that waits for it."""
-    entry = register_entry(ctx, case_of(ctx, case_id))
+    entry = register_entry(session_of(ctx), case_of(ctx, case_id))
     term = Period.parse(limit_for(limits, "term")["period"])
     longest = add_period(entry.term_start, Period.parse(limit_for(limits, "max_term")["period"]))
     return {
@@ -63,24 +61,3 @@ def check_max_term(ctx: OperatorContext, case_id, limits) -> dict:
         "max_expiry": longest.isoformat(),
         "expires_at": deadline_moment(entry.expiry_date, ipflow_of(ctx).settings.office_timezone).isoformat(),
     }
-
-
-@registry.operator("expire_right")
-def expire_right(ctx: OperatorContext, case_id) -> dict:
-    """Record in the register that the right expired at the end of its last term (not a lapse:
-    nothing was missed). Refused while the term is still running."""
-    case = case_of(ctx, case_id)
-    entry = register_entry(ctx, case)
-    if office_today(ctx) <= entry.expiry_date:
-        raise Conflict(f"{case.application_number} is in force until {entry.expiry_date}; it cannot expire before then")
-    entry.status = "expired"
-    touch(ctx, case, "expired")
-    return {"registration_number": entry.registration_number, "expiry_date": entry.expiry_date.isoformat(),
-            "status": str(entry.status)}
-
-
-def register_entry(ctx: OperatorContext, case: Case) -> RegisterEntry:
-    entry = session_of(ctx).scalar(select(RegisterEntry).where(RegisterEntry.case_id == case.id))
-    if entry is None:
-        raise Conflict(f"{case.application_number} is not in the register yet")
-    return entry

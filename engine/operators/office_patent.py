@@ -18,8 +18,8 @@ from sqlalchemy import select
 from engine.db.models import Case, Deadline, RegisterEntry
 from engine.domain.time_limits import Period, add_period, deadline_moment
 from engine.errors import Conflict, InvalidInput
-from engine.operators.office_register import months_before
-from engine.operators.office_support import case_of, ipflow_of, limit_for, office_today, session_of, touch
+from engine.operators.office_register import months_before, register_entry
+from engine.operators.office_support import case_of, ipflow_of, limit_for, office_today, session_of
 from engine.runtime.operators import OperatorContext, OperatorRegistry
 
 registry = OperatorRegistry()
@@ -43,36 +43,34 @@ def schedule_annuity(ctx: OperatorContext, case_id, limits) -> dict:
     entry = _in_force_entry(session, case)
     first_year = _whole_years(limits, "annuity_start") + 1
     last_year = _whole_years(limits, "term")
-    annuities = list(session.scalars(
-        select(Deadline)
-        .where(Deadline.case_id == case.id, Deadline.kind == ANNUITY, Deadline.status != "cancelled")
-        .order_by(Deadline.id)
-    ))
+    annuities = list(
+        session.scalars(
+            select(Deadline)
+            .where(Deadline.case_id == case.id, Deadline.kind == ANNUITY, Deadline.status != "cancelled")
+            .order_by(Deadline.id)
+        )
+    )
     deadline = next((d for d in annuities if d.status == "open"), None)
     if deadline is None:
         year = max((annuity_year(case.filing_date, d.event_date) for d in annuities), default=first_year - 1) + 1
         if year > last_year:
-            raise Conflict(f"{case.application_number}: year {last_year} was the last annuity; the term ends on {entry.expiry_date}")
+            raise Conflict(
+                f"{case.application_number}: year {last_year} was the last annuity; the term ends on {entry.expiry_date}"
+            )
         anniversary = add_period(case.filing_date, Period(years=year - 1))
         falls_due = max(month_end(anniversary), month_end(office_today(ctx)))
-        deadline = Deadline(case_id=case.id, kind=ANNUITY, legal_kind="statutory", event_date=anniversary,
-                            due_date=ipflow_of(ctx).calendar.next_working_day(falls_due), status="open", extensions=0)
+        deadline = Deadline(
+            case_id=case.id,
+            kind=ANNUITY,
+            legal_kind="statutory",
+            event_date=anniversary,
+            due_date=ipflow_of(ctx).calendar.next_working_day(falls_due),
+            status="open",
+            extensions=0,
+        )
         session.add(deadline)
         session.flush()
     return _annuity(ctx, case, entry, deadline, limits, last_year)
-
-
-@registry.operator("expire_right")
-def expire_right(ctx: OperatorContext, case_id) -> dict:
-    """Record in the register that the right reached the end of its term (once the term is over)."""
-    case = case_of(ctx, case_id)
-    entry = _register_entry(session_of(ctx), case)
-    if entry.status == "in_force" and office_today(ctx) <= entry.expiry_date:
-        raise Conflict(f"{case.application_number} is in force until {entry.expiry_date}; it cannot expire before")
-    if entry.status == "in_force":
-        entry.status = "expired"
-        touch(ctx, case, "expired")
-    return {"registration_number": entry.registration_number, "expiry_date": entry.expiry_date.isoformat(), "status": str(entry.status)}
 
 
 def annuity_year(filing_date: date, anniversary: date) -> int:
@@ -118,19 +116,15 @@ def _whole_years(limits, kind: str) -> int:
     """A time-limit row that must be whole years (annuities are counted per year), in years."""
     period = Period.parse(limit_for(limits, kind)["period"])
     if period.days or period.total_months % 12:
-        raise InvalidInput(f"the {kind!r} time limit must be whole years", {"limits": [f"Write {kind!r} like P2Y or P20Y, not {period}."]})
+        raise InvalidInput(
+            f"the {kind!r} time limit must be whole years", {"limits": [f"Write {kind!r} like P2Y or P20Y, not {period}."]}
+        )
     return period.total_months // 12
 
 
-def _register_entry(session, case: Case) -> RegisterEntry:
-    entry = session.scalar(select(RegisterEntry).where(RegisterEntry.case_id == case.id))
-    if entry is None:
-        raise Conflict(f"{case.application_number} is not in the register yet")
-    return entry
-
 
 def _in_force_entry(session, case: Case) -> RegisterEntry:
-    entry = _register_entry(session, case)
+    entry = register_entry(session, case)
     if entry.status != "in_force":
         raise Conflict(f"{case.application_number} is {entry.status}; no annuity falls due on it")
     return entry

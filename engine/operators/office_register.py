@@ -159,6 +159,25 @@ def lapse_right(ctx: OperatorContext, case_id) -> dict:
     return _entry(entry)
 
 
+@registry.operator("expire_right")
+def expire_right(ctx: OperatorContext, case_id) -> dict:
+    """Record in the register that the right reached the end of its last term (not a lapse:
+    nothing was missed). Refused while the term is still running; running it twice changes nothing."""
+    case = case_of(ctx, case_id)
+    entry = _register_entry(session_of(ctx), case)
+    if entry.status == "in_force" and office_today(ctx) <= entry.expiry_date:
+        raise Conflict(f"{case.application_number} is in force until {entry.expiry_date}; it cannot expire before then")
+    if entry.status == "in_force":
+        entry.status = "expired"
+        touch(ctx, case, "expired")
+    return _entry(entry)
+
+
+def register_entry(session, case) -> RegisterEntry:
+    """The case's register entry; a Conflict when the case is not registered yet."""
+    return _register_entry(session, case)
+
+
 def _register_entry(session, case) -> RegisterEntry:
     entry = session.scalar(select(RegisterEntry).where(RegisterEntry.case_id == case.id))
     if entry is None:

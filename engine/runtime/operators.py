@@ -82,6 +82,9 @@ class OperatorRegistry:
         return sorted(self._operators)
 
     def merged(self, other: OperatorRegistry) -> OperatorRegistry:
+        clash = sorted(set(self._operators) & set(other._operators))
+        if clash:
+            raise ValueError(f"operator(s) {', '.join(clash)} are registered by two modules; keep one")
         combined = OperatorRegistry()
         combined._operators = {**self._operators, **other._operators}
         return combined

@@ -28,7 +28,9 @@ def file_and_pay(office: Office, **overrides) -> Office:
 
 def through_search(office: Office) -> None:
     office.complete("Examine the formalities", formalities_met="yes", formalities_present=["inventors", "abstract", "priority"])
-    office.complete("Classify (IPC) and route to an examining unit", ipc_confirmed=True, ipc_main="H02S 40/10", examining_unit="electricity")
+    office.complete(
+        "Classify (IPC) and route to an examining unit", ipc_confirmed=True, ipc_main="H02S 40/10", examining_unit="electricity"
+    )
     office.complete("Draw up the search report", search_outcome="a", citations="US 2019/0123456 A1 (A): background", unity=True)
 
 
@@ -70,14 +72,21 @@ def test_happy_path_grants_and_collects_two_annuities(office):
     office.move_to(DECIDED_ON)
     office.send("examination_requested")
     office.pay()
-    assert office.deadlines()[-2:] == [("examination_request", EXAM_REQUEST_DUE, "met"), ("examination_fee", EXAM_REQUEST_DUE, "met")]
+    assert office.deadlines()[-2:] == [
+        ("examination_request", EXAM_REQUEST_DUE, "met"),
+        ("examination_fee", EXAM_REQUEST_DUE, "met"),
+    ]
     grant(office)
     assert office.deadline("grant_fee").due_date == date(2027, 3, 11)  # two months from the decision
     assert office.deadline("grant_fee").status == "met"
     assert office.status() == "granted"
     entry = office.register_entry()
     assert (entry.registration_number, entry.registered_on, entry.expiry_date, entry.status) == (
-        "10R-2027-000001", DECIDED_ON, date(2046, 3, 2), "in_force")  # twenty years from filing
+        "10R-2027-000001",
+        DECIDED_ON,
+        date(2046, 3, 2),
+        "in_force",
+    )  # twenty years from filing
     assert office.sheets() == [("filing", FILING_FEES, "paid"), ("examination", "400.00", "paid"), ("grant", "200.00", "paid")]
     assert office.letters() == ["receipt", "publication_notice", "acceptance", "grant_notice"]
 
@@ -162,7 +171,10 @@ def test_examination_fee_not_paid_means_deemed_withdrawn(office):
     office.send("examination_requested")  # requested in time, but the fee never comes
     office.move_to(date(2027, 6, 18))
     assert office.status() == "withdrawn"
-    assert office.deadlines()[-2:] == [("examination_request", EXAM_REQUEST_DUE, "met"), ("examination_fee", EXAM_REQUEST_DUE, "missed")]
+    assert office.deadlines()[-2:] == [
+        ("examination_request", EXAM_REQUEST_DUE, "met"),
+        ("examination_fee", EXAM_REQUEST_DUE, "missed"),
+    ]
     assert office.sheets()[-1] == ("examination", "400.00", "due")
     assert office.letters()[-1] == "deemed_withdrawn"
 
@@ -176,15 +188,23 @@ def test_office_actions_answered_then_granted(office):
     office.send("examination_requested")
     office.pay()
 
-    office.complete("Examine the application (novelty, inventive step)", decision="office_action", objections=["novelty"],
-                    reasons="Claim 1 is anticipated by D1.")
+    office.complete(
+        "Examine the application (novelty, inventive step)",
+        decision="office_action",
+        objections=["novelty"],
+        reasons="Claim 1 is anticipated by D1.",
+    )
     assert office.deadlines()[-1] == ("office_action_reply", "2026-07-02", "open")  # four months, office-set
     assert office.letters()[-1] == "objection"
     office.move_to(date(2026, 5, 4))
     office.send("reply_received")
     assert office.deadline("office_action_reply").status == "met"
-    office.complete("Examine the application (novelty, inventive step)", decision="office_action", objections=["inventive_step"],
-                    reasons="The amended claim 1 is obvious over D1 and D2.")
+    office.complete(
+        "Examine the application (novelty, inventive step)",
+        decision="office_action",
+        objections=["inventive_step"],
+        reasons="The amended claim 1 is obvious over D1 and D2.",
+    )
     assert office.deadlines()[-1] == ("office_action_reply", "2026-09-04", "open")  # four months from 4 May
     office.move_to(date(2026, 7, 1))
     office.send("reply_received")
@@ -194,14 +214,20 @@ def test_office_actions_answered_then_granted(office):
     assert office.status() == "granted"
     assert office.register_entry().registered_on == date(2026, 7, 1)
     assert [d for d in office.deadlines() if d[0] == "office_action_reply"] == [
-        ("office_action_reply", "2026-07-02", "met"), ("office_action_reply", "2026-09-04", "met")]
+        ("office_action_reply", "2026-07-02", "met"),
+        ("office_action_reply", "2026-09-04", "met"),
+    ]
     assert office.letters() == ["receipt", "publication_notice", "objection", "objection", "acceptance", "grant_notice"]
 
 
 def test_office_action_unanswered_after_an_extension_means_deemed_withdrawn(office):
     to_examination(office)
-    office.complete("Examine the application (novelty, inventive step)", decision="office_action", objections=["clarity"],
-                    reasons="Claim 3 is unclear.")
+    office.complete(
+        "Examine the application (novelty, inventive step)",
+        decision="office_action",
+        objections=["clarity"],
+        reasons="Claim 3 is unclear.",
+    )
     assert office.deadlines()[-1] == ("office_action_reply", "2027-05-11", "open")
     office.send("extension_requested")
     # Four months more from 11 May end on Saturday 11 September 2027 -> Monday 13 September.
@@ -219,8 +245,12 @@ def test_office_action_unanswered_after_an_extension_means_deemed_withdrawn(offi
 
 def test_refused_on_examination(office):
     to_examination(office)
-    office.complete("Examine the application (novelty, inventive step)", decision="refuse", objections=["excluded"],
-                    reasons="A method for doing business as such is not an invention.")
+    office.complete(
+        "Examine the application (novelty, inventive step)",
+        decision="refuse",
+        objections=["excluded"],
+        reasons="A method for doing business as such is not an invention.",
+    )
     assert office.status() == "refused" and office.instance_status() == "completed"
     assert office.letters()[-1] == "refusal"
     assert office.register_entry() is None
@@ -252,8 +282,11 @@ def test_annuity_paid_in_the_grace_period_with_surcharge(office):
     office.pay("50.00")  # the annuity without the surcharge is not enough
     assert office.deadline("annuity_grace").status == "open"
     office.pay()
-    assert office.deadlines()[-3:] == [("annuity", "2028-03-31", "met"), ("annuity_grace", "2028-10-02", "met"),
-                                       ("annuity", "2029-04-02", "open")]
+    assert office.deadlines()[-3:] == [
+        ("annuity", "2028-03-31", "met"),
+        ("annuity_grace", "2028-10-02", "met"),
+        ("annuity", "2029-04-02", "open"),
+    ]
     assert office.register_entry().status == "in_force" and office.status() == "granted"
 
 
@@ -286,3 +319,15 @@ def test_patent_expires_twenty_years_after_filing_when_every_annuity_is_paid(off
     assert office.status() == "expired" and office.instance_status() == "completed"
     assert office.register_entry().status == "expired"
     assert office.letters().count("renewal_reminder") == 18
+
+
+def test_annuity_already_overdue_at_grant_falls_due_at_the_end_of_the_grant_month(office):
+    to_examination(office)
+    office.move_to(date(2028, 4, 12))  # the examiner decides after year 3 fell due (31 March 2028)
+    grant(office)
+    # Due at the end of April instead: Sunday 30 April, then Labour Day -> Tuesday 2 May 2028.
+    assert office.deadlines()[-1] == ("annuity", "2028-05-02", "open")
+    assert office.letters()[-2:] == ["grant_notice", "renewal_reminder"]  # the reminder goes out at once
+    assert office.due_sheet().kind == "annuity" and str(office.due_sheet().total) == "50.00"
+    office.pay()
+    assert office.deadlines()[-2:] == [("annuity", "2028-05-02", "met"), ("annuity", "2029-04-02", "open")]
