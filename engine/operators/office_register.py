@@ -101,23 +101,32 @@ def _entry(entry: RegisterEntry) -> dict:
 
 @registry.operator("schedule_renewal")
 def schedule_renewal(ctx: OperatorContext, case_id, limits) -> dict:
-    """Open the renewal time limit (the expiry date) and say when to send the reminder."""
+    """Open the renewal time limit and say when to send the reminder. The right expires on its
+    expiry date; the last day to renew moves off a day the office is closed (DOMAIN.md rule 3)."""
     case = case_of(ctx, case_id)
     session = session_of(ctx)
     entry = _register_entry(session, case)
     ipflow = ipflow_of(ctx)
     reminder = Period.parse(limit_for(limits, "renewal_reminder")["period"])
+    last_day = ipflow.calendar.next_working_day(entry.expiry_date)
     deadline = Deadline(case_id=case.id, kind="renewal", legal_kind="statutory", event_date=entry.term_start,
-                        due_date=entry.expiry_date, status="open", extensions=0)
+                        due_date=last_day, status="open", extensions=0)
     session.add(deadline)
     session.flush()
     remind_on = max(months_before(entry.expiry_date, reminder), office_today(ctx))
+    tz = ipflow.settings.office_timezone
     return {
         "deadline_id": deadline.id,
-        "due_date": entry.expiry_date.isoformat(),
-        "fires_at": deadline_moment(entry.expiry_date, ipflow.settings.office_timezone).isoformat(),
-        "reminder_at": deadline_moment(remind_on, ipflow.settings.office_timezone).isoformat(),
+        "expiry_date": entry.expiry_date.isoformat(),
+        "due_date": last_day.isoformat(),
+        "fires_at": deadline_moment(last_day, tz).isoformat(),
+        "reminder_at": start_of(remind_on, tz).isoformat(),
     }
+
+
+def start_of(day: date, tz: str):
+    """The UTC moment a day begins at the office (a timer for 'on that day')."""
+    return deadline_moment(date.fromordinal(day.toordinal() - 1), tz)
 
 
 def months_before(day: date, period: Period) -> date:

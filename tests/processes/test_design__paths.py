@@ -52,18 +52,18 @@ def test_happy_path_registers_publishes_and_renews_on_time(office):
     publication = office.publication()
     assert (publication.kind, publication.gazette_number, publication.published_on) == ("registration", "2026/10", date(2026, 3, 2))
     assert office.letters() == ["receipt", "publication_notice", "registration_certificate"]
-    assert office.deadlines() == [("fee_payment", "2026-04-02", "met"), ("renewal", "2031-03-02", "open")]
+    assert office.deadlines() == [("fee_payment", "2026-04-02", "met"), ("renewal", "2031-03-04", "open")]
     assert office.current() == ("ds_reminder_due",)
 
-    office.move_to(date(2030, 12, 2))
-    assert office.letters()[-1] == "registration_certificate"  # the reminder goes out as 2 December ends
-    office.move_to(date(2030, 12, 3))
+    office.move_to(date(2030, 12, 1))
+    assert office.letters()[-1] == "registration_certificate"
+    office.move_to(date(2030, 12, 2))  # the reminder goes out as 2 December begins
     assert office.letters()[-1] == "renewal_reminder"
     assert (office.due_sheet().kind, str(office.due_sheet().total)) == ("renewal", "100.00")
     office.pay()
     assert office.register_entry().expiry_date == date(2036, 3, 2)
     assert office.sheets() == [("filing", "145.00", "paid"), ("renewal", "100.00", "paid")]
-    assert office.deadlines()[1:] == [("renewal", "2031-03-02", "met"), ("renewal", "2036-03-02", "open")]
+    assert office.deadlines()[1:] == [("renewal", "2031-03-04", "met"), ("renewal", "2036-03-04", "open")]
     assert office.status() == "registered" and office.instance_status() == "running"
     assert office.current() == ("ds_reminder_due",)
 
@@ -181,7 +181,7 @@ def test_renewal_in_grace_with_surcharge(office):
     assert office.deadline("renewal_grace").status == "met"
     assert office.register_entry().expiry_date == date(2036, 3, 2)  # renewed from the old expiry, not from payment
     assert office.sheets()[-1] == ("renewal_grace", "150.00", "paid")
-    assert office.deadlines()[-1] == ("renewal", "2036-03-02", "open")
+    assert office.deadlines()[-1] == ("renewal", "2036-03-04", "open")
     assert office.status() == "registered"
 
 
@@ -194,7 +194,7 @@ def test_renewal_not_paid_lapses(office):
     office.move_to(date(2031, 9, 3))
     assert office.status() == "lapsed" and office.instance_status() == "completed"
     assert office.register_entry().status == "lapsed"
-    assert office.deadlines()[-2:] == [("renewal", "2031-03-02", "missed"), ("renewal_grace", "2031-09-02", "missed")]
+    assert office.deadlines()[-2:] == [("renewal", "2031-03-04", "missed"), ("renewal_grace", "2031-09-02", "missed")]
     assert office.letters()[-3:] == ["renewal_reminder", "renewal_reminder", "lapse_notice"]
 
 
@@ -207,8 +207,8 @@ def test_protection_ends_after_twenty_five_years(office):
         office.pay()
         assert office.register_entry().expiry_date == new_expiry
     assert [d for d in office.deadlines() if d[0] == "renewal"] == [
-        ("renewal", "2031-03-02", "met"), ("renewal", "2036-03-02", "met"),
-        ("renewal", "2041-03-02", "met"), ("renewal", "2046-03-02", "met")]  # no fifth renewal is offered
+        ("renewal", "2031-03-04", "met"), ("renewal", "2036-03-04", "met"),
+        ("renewal", "2041-03-05", "met"), ("renewal", "2046-03-02", "met")]  # no fifth renewal is offered
     assert office.current() == ("ds_final_expiry",)
     office.move_to(date(2050, 12, 3))
     assert office.letters().count("renewal_reminder") == 4

@@ -140,7 +140,9 @@ def test_renewal_in_grace_with_surcharge(office):
     office.move_to(date(2026, 6, 3))
     office.move_to(date(2035, 9, 3))
     office.pay("100.00")  # part of the renewal fee only
-    office.move_to(date(2036, 3, 3))  # expired: grace period with surcharge
+    office.move_to(date(2036, 3, 3))  # expired on Sunday 2 March; Liberation Day: renewing without surcharge runs to the 4th
+    assert office.due_sheet().kind == "renewal"
+    office.move_to(date(2036, 3, 5))  # now the grace period with surcharge
     assert office.due_sheet().kind == "renewal_grace" and str(office.due_sheet().total) == "495.00"
     office.pay("200.00")
     office.pay()
