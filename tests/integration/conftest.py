@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from engine.container import Ipflow
+from engine.db.models import Base
+from engine.db.session import Database
 from engine.operators import default_operators
 from engine.runtime.operators import OperatorRegistry
 from engine.services.library import deploy_library
@@ -43,6 +45,15 @@ def operators(gateway):
     registry.operator("test_flaky", asynchronous=True, tries=3, backoff=(60, 300))(gateway.charge)
     registry.operator("test_block", asynchronous=True, tries=3)(lambda ctx, label: {"done": label})
     return default_operators().merged(registry)
+
+
+@pytest.fixture
+def office(settings, clock) -> Ipflow:
+    """A fresh database with every table and no process library (cases and numbers need none)."""
+    db = Database(settings.database_url)
+    Base.metadata.create_all(db.engine)
+    yield Ipflow.create(settings, clock=clock, operators=OperatorRegistry(), database=db)
+    db.dispose()
 
 
 @pytest.fixture

@@ -9,9 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import event, select
 
-from engine.container import Ipflow
 from engine.db.models import (
-    Base,
     Case,
     Deadline,
     DesignDetails,
@@ -28,9 +26,7 @@ from engine.db.models import (
     RegisterEntry,
     TrademarkDetails,
 )
-from engine.db.session import Database
 from engine.errors import InvalidInput, NotFound
-from engine.runtime.operators import OperatorRegistry
 from engine.services.cases import case_summary, create_case
 from engine.services.numbering import assign_number
 from ipflow_testing import row_counts
@@ -69,15 +65,6 @@ DESIGN = {
     "designs": [{"product_indication": "Cup", "views": 4}, {"product_indication": "Saucer", "views": 2}],
     "creators": [{"name": "Maria Ivanova", "address": "Sofia", "country": "BG"}],
 }
-
-
-@pytest.fixture
-def office(settings, clock) -> Ipflow:
-    """A fresh database with every table and no process library: cases need none."""
-    db = Database(settings.database_url)
-    Base.metadata.create_all(db.engine)
-    yield Ipflow.create(settings, clock=clock, operators=OperatorRegistry(), database=db)
-    db.dispose()
 
 
 def file(office, right_type: str, data: dict) -> int:

@@ -9,12 +9,9 @@ from collections import Counter
 import pytest
 from sqlalchemy import select
 
-from engine.container import Ipflow
-from engine.db.models import Base, Case, NumberSequence
-from engine.db.session import Database
+from engine.db.models import Case, NumberSequence
 from engine.domain.numbering import format_number, parse_number
 from engine.errors import Conflict, InvalidInput
-from engine.runtime.operators import OperatorRegistry
 from engine.services.cases import create_case
 from engine.services.numbering import assign_number, issue_number
 from numbering_children import APPLICATION, number_cases_in_child
@@ -22,15 +19,6 @@ from numbering_children import APPLICATION, number_cases_in_child
 WORKERS = 4
 PER_WORKER = 50
 ROLLBACK_EVERY = 7  # the 7th, 14th, ... case of each worker is abandoned after it was numbered
-
-
-@pytest.fixture
-def office(settings, clock) -> Ipflow:
-    """A fresh database with every table and no process library: cases need none."""
-    db = Database(settings.database_url)
-    Base.metadata.create_all(db.engine)
-    yield Ipflow.create(settings, clock=clock, operators=OperatorRegistry(), database=db)
-    db.dispose()
 
 
 def test_four_processes_numbering_at_once_commit_exactly_1_to_n(office, settings):
