@@ -25,7 +25,7 @@ from engine.clock import Clock
 from engine.errors import Conflict, NotFound, OperatorError, ScriptError
 from engine.runtime.operators import OperatorContext, OperatorRegistry
 from engine.runtime.sandbox import Sandbox, SandboxScriptEngine
-from engine.runtime.specs import OperatorServiceTask
+from engine.runtime.specs import IpflowWorkflow, OperatorServiceTask
 from engine.runtime.state import ProcessSpecs
 
 # Exceptions SpiffWorkflow lets escape where its own checks have gaps; we report them as the
@@ -115,7 +115,7 @@ class Snapshot:
 
 
 def new_workflow(specs: ProcessSpecs, engine: IpflowScriptEngine, data: Mapping[str, Any]) -> BpmnWorkflow:
-    workflow = BpmnWorkflow(specs.spec, specs.subprocess_specs, script_engine=engine)
+    workflow = IpflowWorkflow(specs.spec, specs.subprocess_specs, script_engine=engine)
     workflow.task_tree.data.update(data)
     for task in workflow.task_tree.children:
         task.data.update(data)

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from uuid import UUID
@@ -155,6 +156,19 @@ def _clock_timer(definition):
     return replacement(definition.name, definition.expression, description=definition.description)
 
 
+class IpflowWorkflow(BpmnWorkflow):
+    """BpmnWorkflow whose task queries see the whole task tree.
+
+    The library stops walking the tree at depth 1000 by default, and a loop adds to the depth on
+    every round, so after a few hundred rounds a ready task became invisible and the instance
+    silently stopped. We walk to the end, however deep.
+    """
+
+    def get_tasks_iterator(self, first_task=None, **kwargs):
+        kwargs.setdefault("max_depth", sys.maxsize)
+        return super().get_tasks_iterator(first_task, **kwargs)
+
+
 class SpeclessWorkflowConverter(BpmnWorkflowConverter):
     """Serializes a workflow without its specs; restores it onto specs passed in by the caller.
 
@@ -170,7 +184,7 @@ class SpeclessWorkflowConverter(BpmnWorkflowConverter):
     def from_dict(self, dct, spec=None, subprocess_specs=None):
         if spec is None:
             raise ValueError("workflow state is stored without its spec; pass spec= and subprocess_specs=")
-        workflow = self.target_class(spec, dict(subprocess_specs or {}), deserializing=True)
+        workflow = IpflowWorkflow(spec, dict(subprocess_specs or {}), deserializing=True)
         workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
         workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
         self.set_default_attributes(workflow, dct)
@@ -182,6 +196,7 @@ class SpeclessWorkflowConverter(BpmnWorkflowConverter):
 def make_serializer() -> BpmnWorkflowSerializer:
     config = dict(SPIFF_CONFIG)
     config[BpmnWorkflow] = SpeclessWorkflowConverter
+    config[IpflowWorkflow] = SpeclessWorkflowConverter
     config.pop(SpiffServiceTask, None)
     config[OperatorServiceTask] = ServiceTaskConverter
     for replacement in TIMER_CLASSES.values():
