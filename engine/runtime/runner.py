@@ -92,6 +92,7 @@ class PendingServiceCall:
     operator: str
     params: Mapping[str, Any]
     retries: int | None
+    backoff_base: int | None = None  # spiffworkflow:retry backoff_base, seconds
 
 
 @dataclass(frozen=True)
@@ -262,6 +263,7 @@ def _service_call(task) -> PendingServiceCall:
         operator=spec.operation_name,
         params={k: v["value"] for k, v in params.items()},
         retries=spec.retries,
+        backoff_base=spec.retry_backoff_base,
     )
 
 

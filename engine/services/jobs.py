@@ -179,6 +179,11 @@ def record_failure(ctx: Ipflow, job_id: int, owner: str, error: Exception) -> bo
 
 
 def _backoff(ctx: Ipflow, job: Job) -> int:
+    """Seconds before the next try: the service task's own `backoff_base` (x5 per try: 1, 5, 25
+    minutes from 60), else the operator's list, else config.yaml's worker.retry.backoff_seconds."""
+    base = (job.payload or {}).get("backoff_base")
+    if base:
+        return int(base) * 5 ** (job.attempts - 1)
     backoff = ctx.settings.worker.retry_backoff_seconds
     if job.operator and job.operator in ctx.operators and ctx.operators.get(job.operator).backoff:
         backoff = ctx.operators.get(job.operator).backoff

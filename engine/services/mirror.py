@@ -135,7 +135,7 @@ def _mirror_jobs(ctx: Ipflow, session: Session, instance: ProcessInstance, state
         tries = call.retries or operator.tries or ctx.settings.worker.retry_tries
         session.add(
             Job(kind=JobKind.SERVICE, status=JobStatus.PENDING, instance_id=instance.id, task_id=task_id,
-                element_id=call.element_id, operator=call.operator, payload={"params": dict(call.params)},
+                element_id=call.element_id, operator=call.operator, payload={"params": dict(call.params), "backoff_base": call.backoff_base},
                 due_at=now, max_attempts=tries, created_at=now, idempotency_key=f"service:{task_id}")
         )
 

@@ -112,3 +112,13 @@ def test_completed_instance_refuses_further_messages(ipflow, clock):
     assert show_instance(ipflow, instance.id).status == "completed"
     with pytest.raises(NoMatch):
         deliver_message(ipflow, "reply_received", {"business_key": "K-5"})
+
+
+def test_a_service_tasks_own_retry_rule_beats_the_operators(ipflow, clock, gateway):
+    gateway.failures_left = 5
+    instance = start_instance(ipflow, "flaky_retry", {"amount": 10}, business_key="K-6")
+    assert run_due(ipflow).failed
+    job = show_instance(ipflow, instance.id).pending_jobs[0]
+    assert job["due_at"] == (clock.now() + timedelta(seconds=10)).isoformat()  # backoff_base, not the operator's 60
+    clock.advance(seconds=10)
+    assert run_due(ipflow).incidents  # retries="2": the second failure is the last
