@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 from datetime import datetime, timedelta, timezone
+from itertools import count
 from pathlib import Path
 
 from sqlalchemy import func, insert, select
@@ -23,12 +24,14 @@ from engine.services.instances import start_instance
 from engine.services.library import deploy_library
 from engine.services.users import sync_roles_and_demo_users
 
+_batches = count(1)
+
 
 def seed(ctx, pending: int, due_times: list[datetime]) -> list[int]:
     """One real instance waiting on its timer, cloned in bulk; timers due at `due_times`, the rest in 30 days."""
     far = datetime.now(timezone.utc) + timedelta(days=30)
     far_text = far.isoformat()
-    first = start_instance(ctx, "bench_timer", {"fire_at": far_text}, business_key="T-0")
+    first = start_instance(ctx, "bench_timer", {"fire_at": far_text}, business_key=f"T-{next(_batches)}-0")
     with ctx.db.transaction() as session:
         row = session.get(ProcessInstance, first.id)
         job = session.scalar(select(Job).where(Job.instance_id == first.id))
@@ -42,7 +45,7 @@ def seed(ctx, pending: int, due_times: list[datetime]) -> list[int]:
             chunk = range(start, min(start + 5000, pending))
             # the timer's due time lives in the state too (the job row mirrors it): write it there
             new = session.scalars(insert(ProcessInstance).returning(ProcessInstance.id), [
-                {**template, "business_key": f"T-{n}", "lock_version": 1,
+                {**template, "business_key": f"T-{first.id}-{n}", "lock_version": 1,
                  "state": template["state"].replace(far_text, due_times[n].isoformat()) if n < len(due_times) else template["state"]}
                 for n in chunk]).all()
             session.execute(insert(Job), [
@@ -77,8 +80,10 @@ def measure(pending: int = 100_000, due_count: int = 1200, rate: float = 20.0, b
     ctx = bench_ipflow(url, instance, bpmn=REPO / "bench" / "data")
     sync_roles_and_demo_users(ctx)
     deploy_library(ctx, actor="bench")
-    t0 = datetime.now(timezone.utc) + timedelta(seconds=20)
-    due = seed(ctx, pending, [t0 + timedelta(seconds=n / rate) for n in range(due_count)])
+    seed(ctx, pending - due_count, [])  # the load: timers due in 30 days
+    # the timers that come due are seeded last, so seeding time never counts as fire delay
+    t0 = datetime.now(timezone.utc) + timedelta(seconds=10)
+    due = seed(ctx, due_count, [t0 + timedelta(seconds=n / rate) for n in range(due_count)])
     procs = start_workers(url, instance, workers)
     try:
         wait_done(ctx, due, due_count / rate + 600)

@@ -30,6 +30,7 @@ ENV_OVERRIDES = {
     "IPFLOW_MAIL_HOST": "mail.host",
     "IPFLOW_MAIL_PORT": "mail.port",
     "IPFLOW_OFFICE_COUNTRY": "office.country",
+    "IPFLOW_SECURE_COOKIES": "web.secure_cookies",
 }
 
 
@@ -78,6 +79,7 @@ class Settings:
     mail: MailSettings
     sandbox_time_limit: float
     worker: WorkerSettings
+    secure_cookies: bool = False
     secret_key: str = field(repr=False, default="")
     demo_password: str | None = field(repr=False, default=None)
 
@@ -173,9 +175,21 @@ def _build(raw: Mapping, root: Path, env: Mapping[str, str]) -> Settings:
         ),
         sandbox_time_limit=_positive(raw, "sandbox.time_limit_seconds", float),
         worker=_worker(raw),
+        secure_cookies=_flag(raw, "web.secure_cookies"),
         secret_key=env.get("IPFLOW_SECRET_KEY", ""),
         demo_password=env.get("IPFLOW_DEMO_PASSWORD") or None,
     )
+
+
+def _flag(raw: Mapping, dotted: str) -> bool:
+    value = _get(raw, dotted, (bool, str, int), False)
+    if isinstance(value, bool):
+        return value
+    if str(value).lower() in ("1", "true", "yes", "on"):
+        return True
+    if str(value).lower() in ("0", "false", "no", "off", ""):
+        return False
+    raise ConfigError(dotted, f"must be true or false, not {value!r}")
 
 
 def _database_url(url: str, instance_path: Path) -> str:

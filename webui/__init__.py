@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask
 
 from engine.container import Ipflow
 from engine.settings import Settings, ensure_secret_key, load_settings
@@ -15,16 +15,33 @@ def create_app(settings: Settings | None = None, ipflow: Ipflow | None = None) -
         SECRET_KEY=settings.secret_key,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SECURE=settings.secure_cookies,
         MAX_CONTENT_LENGTH=20 * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=8 * 3600,
     )
     app.extensions["ipflow"] = ipflow or Ipflow.create(settings)
 
-    @app.get("/")
-    def home():
-        return render_template("home.html", office=settings.office_name)
+    from webui import auth, home
+    from webui.errors import init_errors
+    from webui.security import init_security
 
-    @app.get("/healthz")
-    def health():
-        return {"status": "ok"}
+    init_security(app)
+    init_errors(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(home.bp)
+
+    @app.context_processor
+    def office():
+        return {"office_name": settings.office_name}
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'")
+        return response
 
     return app

@@ -42,6 +42,8 @@ def test_environment_overrides_the_file():
     assert settings.database_url == "postgresql+psycopg://postgres@127.0.0.1:5432/test"
     assert settings.mail.port == 2525
     assert settings.secret_key == "s3cret"
+    assert settings.secure_cookies is False
+    assert load_settings(REPO / "config.yaml", env={"IPFLOW_SECURE_COOKIES": "1"}).secure_cookies is True
     assert "s3cret" not in repr(settings)
 
 
@@ -60,6 +62,7 @@ def test_environment_overrides_the_file():
         (lambda raw: raw["numbering"]["codes"].pop("design"), "numbering.codes", "design"),
         (lambda raw: raw["users"][0].update(roles=["wizard"]), "users[0].roles", "unknown role"),
         (lambda raw: raw["worker"]["retry"].update(backoff_seconds=[]), "worker.retry.backoff_seconds", "list of whole seconds"),
+        (lambda raw: raw["web"].update(secure_cookies="maybe"), "web.secure_cookies", "true or false"),
     ],
 )
 def test_a_wrong_setting_names_its_key(tmp_path, change, key, phrase):

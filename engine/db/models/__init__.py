@@ -7,6 +7,7 @@ from engine.db.models.cases import *  # noqa: F403
 from engine.db.models.instances import InstanceStatus, ProcessInstance
 from engine.db.models.jobs import Job, JobKind, JobStatus
 from engine.db.models.library import DefinitionFile, DefinitionVersion, LibraryBlob
+from engine.db.models.logins import LoginAttempt
 from engine.db.models.messages import MessageSubscription, SubscriptionKey
 from engine.db.models.tasks import HumanTask, TaskCandidateRole, TaskStatus
 from engine.db.models.users import Role, User, user_roles
@@ -22,6 +23,7 @@ __all__ = [
     "JobKind",
     "JobStatus",
     "LibraryBlob",
+    "LoginAttempt",
     "MessageSubscription",
     "ProcessInstance",
     "Role",
