@@ -31,7 +31,7 @@ def test_every_route_is_in_the_matrix_and_marked_public_or_guarded(app):
 def test_each_role_gets_the_expected_answer_from_every_route(app, browser, client, role):
     if role is not None:
         assert browser.login(role).status_code == 302
-    for endpoint, (method, path, anonymous, by_role) in EXPECTED.items():
+    for method, path, anonymous, by_role in EXPECTED.values():
         response = client.open(path, method=method)
         expected = anonymous if role is None else by_role[role]
         assert response.status_code == expected, f"{role or 'nobody'} {method} {path}: {response.status_code}"
