@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from ipflow_testing import REPO  # noqa: F401 (keeps tests/ on the import path for this folder)
-
 ROLES = ["clerk", "examiner", "registrar", "manager", "analyst", "admin"]
 # endpoint -> (method, path, status for nobody, status for each signed-in role)
 EXPECTED = {
