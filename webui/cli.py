@@ -8,9 +8,7 @@ because every service runs in one transaction.
 from __future__ import annotations
 
 import json
-import sys
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 import click
@@ -19,7 +17,7 @@ from engine.clock import ManualClock
 from engine.container import Ipflow
 from engine.errors import ConfigError, InvalidInput, IpflowError, LibraryInvalid
 from engine.services.views import to_json
-from engine.settings import Settings, ensure_secret_key, load_settings
+from engine.settings import Settings, load_settings
 
 
 class Context:
@@ -37,10 +35,6 @@ class Context:
 
     def ipflow(self, now: datetime | None = None) -> Ipflow:
         return Ipflow.create(self.settings, clock=ManualClock(now) if now else None)
-
-
-def fail(message: str) -> None:
-    raise click.ClickException(message)
 
 
 def json_option(text: str | None, name: str) -> Any:
@@ -101,8 +95,3 @@ def main(ctx: click.Context, config: str | None) -> None:
 from webui import cli_commands  # noqa: E402,F401  (registers the commands on `main`)
 
 
-def run() -> None:  # pragma: no cover - console entry point convenience
-    sys.exit(main())
-
-
-__all__ = ["Context", "Path", "emit", "fail", "json_option", "main", "parse_now", "ensure_secret_key"]

@@ -8,9 +8,9 @@ from datetime import date
 from sqlalchemy import select
 
 from engine.db.models import Deadline, Publication, RegisterEntry
-from engine.domain.time_limits import Period, add_period, compute_limit, deadline_moment
+from engine.domain.time_limits import Period, add_period, deadline_moment
 from engine.errors import Conflict
-from engine.operators.office_support import as_date, case_of, ipflow_of, limit_for, office_today, session_of, touch
+from engine.operators.office_support import case_of, ipflow_of, limit_for, office_today, session_of, touch
 from engine.runtime.operators import OperatorContext, OperatorRegistry
 from engine.services.numbering import issue_number, issue_registration_number
 
@@ -192,12 +192,3 @@ def _register_entry(session, case) -> RegisterEntry:
     if entry is None:
         raise Conflict(f"{case.application_number} is not in the register yet")
     return entry
-
-
-def limit_end(event: date, period: str, ctx: OperatorContext):
-    ipflow = ipflow_of(ctx)
-    end = compute_limit(event, Period.parse(period), ipflow.calendar)
-    return end, deadline_moment(end, ipflow.settings.office_timezone)
-
-
-__all__ = ["as_date", "limit_end", "months_before", "registry"]

@@ -26,7 +26,7 @@ from engine.errors import ConcurrentUpdate, Conflict, IpflowError, NotFound, Ope
 from engine.runtime.operators import OperatorContext
 from engine.runtime.runner import complete_service_call, find_task
 from engine.services.mail import send_mail_job
-from engine.services.stepping import audit, step
+from engine.services.stepping import audit, operator_services, step
 
 
 @dataclass
@@ -136,8 +136,7 @@ def _call_operator(ctx: Ipflow, current, job: Job):
         element_id=job.element_id or "",
         data=data,
         idempotency_key=job.idempotency_key or f"job:{job.id}",
-        services={"session": current.session, "clock": ctx.clock, "settings": ctx.settings,
-                  "instance": current.instance, "ipflow": ctx},
+        services=operator_services(ctx, current.session, current.instance),
     )
     try:
         return operator(context, (job.payload or {}).get("params", {}))

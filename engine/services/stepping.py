@@ -37,8 +37,13 @@ class Step:
     completed: list[tuple[str, str]] = field(default_factory=list)  # (task id, element id)
 
 
+def operator_services(ctx: Ipflow, session: Session, instance: ProcessInstance) -> dict:
+    """What an operator may use besides its parameters: the step's session and the composition root."""
+    return {"session": session, "clock": ctx.clock, "settings": ctx.settings, "instance": instance, "ipflow": ctx}
+
+
 def script_engine(ctx: Ipflow, session: Session, instance: ProcessInstance) -> IpflowScriptEngine:
-    services = {"session": session, "clock": ctx.clock, "settings": ctx.settings, "instance": instance, "ipflow": ctx}
+    services = operator_services(ctx, session, instance)
 
     def context_for(task) -> OperatorContext:
         return OperatorContext(
