@@ -23,18 +23,21 @@ def create_app(settings: Settings | None = None, ipflow: Ipflow | None = None) -
     )
     app.extensions["ipflow"] = ipflow or Ipflow.create(settings)
 
-    from webui import auth, home
+    from webui import auth, cases, home, inbox, tasks
     from webui.errors import init_errors
-    from webui.security import init_security
+    from webui.security import STAFF, init_security
 
     init_security(app)
     init_errors(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
+    app.register_blueprint(inbox.bp)
+    app.register_blueprint(tasks.bp)
+    app.register_blueprint(cases.bp)
 
     @app.context_processor
     def office():
-        return {"office_name": settings.office_name}
+        return {"office_name": settings.office_name, "staff_roles": STAFF}
 
     @app.after_request
     def security_headers(response):

@@ -11,6 +11,10 @@ from flask_wtf.csrf import CSRFProtect
 
 from engine.services.auth import SignedInUser, load_user
 
+# Who works on cases (inbox, task pages, case files, search). Analysts and admins keep to the studio.
+STAFF = ("clerk", "examiner", "registrar", "manager")
+MANAGERS = ("manager",)
+
 login_manager = LoginManager()
 csrf = CSRFProtect()
 

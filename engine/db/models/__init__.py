@@ -4,6 +4,8 @@ from engine.db.base import Base
 from engine.db.models.audit import AuditEvent
 from engine.db.models.case_records import *  # noqa: F403  case register tables (names in each module's __all__)
 from engine.db.models.cases import *  # noqa: F403
+from engine.db.models.comments import CaseComment
+from engine.db.models.inbox import SavedFilter
 from engine.db.models.instances import InstanceStatus, ProcessInstance
 from engine.db.models.jobs import Job, JobKind, JobStatus
 from engine.db.models.library import DefinitionFile, DefinitionVersion, LibraryBlob
@@ -15,6 +17,7 @@ from engine.db.models.users import Role, User, user_roles
 __all__ = [
     "AuditEvent",
     "Base",
+    "CaseComment",
     "DefinitionFile",
     "DefinitionVersion",
     "HumanTask",
@@ -27,6 +30,7 @@ __all__ = [
     "MessageSubscription",
     "ProcessInstance",
     "Role",
+    "SavedFilter",
     "SubscriptionKey",
     "TaskCandidateRole",
     "TaskStatus",
