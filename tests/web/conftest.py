@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from engine.services.library import deploy_library
+from scenario_support import Office
 from webui import create_app
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -44,3 +46,10 @@ class Browser:
 @pytest.fixture
 def browser(client) -> Browser:
     return Browser(client)
+
+
+@pytest.fixture
+def office(ipflow) -> Office:
+    """The real library (bpmn/, forms/) deployed; an Office files cases and drives their processes."""
+    deploy_library(ipflow, actor="test")
+    return Office(ipflow)
