@@ -14,6 +14,7 @@ from datetime import datetime
 from lxml import etree
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
+from engine.domain.instructions import check_instructions as check_instructions_source
 from engine.errors import Problem, ScriptError
 from engine.runtime.operators import OperatorRegistry
 from engine.runtime.parsing import BPMN_NS, SPIFF_NS
@@ -351,6 +352,14 @@ def check_message_refs(ctx: LintContext) -> Iterator[Problem]:
             yield ctx.problem(owner, f'waits for message "{ref}", which is not defined in this file; use one of: {known(messages)}', holder)
 
 
+def check_instructions(ctx: LintContext) -> Iterator[Problem]:
+    """Instructions for end users are Jinja over case data: they must at least parse."""
+    for text in ctx.find("//bpmn:userTask/bpmn:extensionElements/spiffworkflow:instructionsForEndUser"):
+        error = check_instructions_source(text.text or "")
+        if error:
+            yield ctx.problem(text.getparent().getparent(), error, text)
+
+
 BPMN_RULES = (
     check_scripts,
     check_conditions,
@@ -359,4 +368,5 @@ BPMN_RULES = (
     check_user_tasks,
     check_lanes,
     check_message_refs,
+    check_instructions,
 )

@@ -158,6 +158,7 @@ def test_user_tasks_need_a_known_form_known_roles_and_valid_properties():
             ("user_tasks.bpmn:19: decide:", "the user task has no form"),
             ("user_tasks.bpmn:19: decide:", "nobody could pick up this user task"),
             ("user_tasks.bpmn:22: decide:", "property dueIn 'days(' does not compile"),
+            ("user_tasks.bpmn:24: decide:", "instructions line 1: Unexpected end of template"),
         ],
     )
 
