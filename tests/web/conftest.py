@@ -53,3 +53,47 @@ def office(ipflow) -> Office:
     """The real library (bpmn/, forms/) deployed; an Office files cases and drives their processes."""
     deploy_library(ipflow, actor="test")
     return Office(ipflow)
+
+
+# --- Browser tests (Playwright driving Debian's Chromium); helpers live in browser_support.py ---
+
+
+@pytest.fixture
+def live_server(app):
+    """The test's `app` served over real HTTP on a free loopback port; yields the base URL."""
+    from browser_support import serving
+
+    with serving(app) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Headless Chromium for the whole session; skipped when absent (a failure if IPFLOW_REQUIRE_BROWSER=1)."""
+    from browser_support import browser_required, launched_chromium, missing_browser
+
+    reason = missing_browser()
+    if reason:
+        if browser_required():
+            pytest.fail(f"IPFLOW_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+        pytest.skip(reason)
+    with launched_chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def browser_errors() -> list[str]:
+    """Console errors and uncaught page errors seen by `page` (assert it empty)."""
+    return []
+
+
+@pytest.fixture
+def page(chromium, live_server, browser_errors):
+    """A fresh browser context on the live server (1400x900); relative URLs go to the app."""
+    from browser_support import VIEWPORT, watch_for_errors
+
+    context = chromium.new_context(base_url=live_server, viewport=VIEWPORT)
+    tab = context.new_page()
+    watch_for_errors(tab, browser_errors)
+    yield tab
+    context.close()
