@@ -8,9 +8,9 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from bench import deploy, timers
+from bench import deploy, inbox, timers
 
-ROWS = {"deploy": deploy.measure, "timers": timers.measure}
+ROWS = {"deploy": deploy.measure, "timers": timers.measure, "inbox": inbox.measure}
 
 
 def main(names: list[str]) -> int:

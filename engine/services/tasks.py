@@ -1,7 +1,8 @@
-"""Use cases of human tasks: list them, complete one."""
+"""Use cases of human tasks: list them, save a draft, complete one."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -88,6 +89,30 @@ def _complete(ctx: Ipflow, task_id: str, username: str, data: Mapping[str, Any])
         ).all()
         mine = [task_row(r) for r in next_rows if _may_complete(r, user)]
     return Completion(done, tuple(mine))
+
+
+MAX_DRAFT_BYTES = 256 * 1024
+
+
+def save_draft(ctx: Ipflow, task_id: str, username: str, values: Mapping[str, Any]) -> TaskRow:
+    """Keep what a person typed so far (unvalidated) on the task, and claim the task for them if
+    nobody holds it: a half-done decision belongs to the person who started it."""
+    if not isinstance(values, Mapping):
+        raise InvalidInput("draft values must be an object", {"data": ["Give an object of field values."]})
+    if len(json.dumps(values, default=str)) > MAX_DRAFT_BYTES:
+        raise InvalidInput("the draft is too large", {"data": [f"A draft holds at most {MAX_DRAFT_BYTES // 1024} KiB of text."]})
+    with ctx.db.transaction() as session:
+        row = session.get(HumanTask, task_id, with_for_update=True)
+        if row is None:
+            raise NotFound(f"task {task_id} does not exist")
+        user = _user(session, username)
+        _check_may_complete(row, user)
+        if row.assignee is None:
+            row.assignee = username
+            audit(session, ctx, "task_claimed", username, row.instance_id, task_id=task_id, element_id=row.element_id,
+                  data={"from": None, "to": username, "by": "draft"})
+        row.draft = json.loads(json.dumps(values, default=str))
+        return task_row(row)
 
 
 def _validated(ctx: Ipflow, session: Session, instance: ProcessInstance, row: HumanTask, data: Mapping[str, Any]) -> dict:

@@ -40,7 +40,7 @@ class Browser:
         return self.client.post("/login", data=data)
 
     def logout(self):
-        return self.client.post("/logout", data={"csrf_token": self.token("/")})
+        return self.client.post("/logout", data={"csrf_token": self.token()})
 
 
 @pytest.fixture

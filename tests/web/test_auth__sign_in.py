@@ -8,7 +8,9 @@ from datetime import timedelta
 def test_sign_in_then_the_start_page_then_sign_out(browser, client):
     response = browser.login("clerk")
     assert response.status_code == 302 and response.headers["Location"] == "/"
-    page = client.get("/").get_data(as_text=True)
+    start = client.get("/")
+    assert start.status_code == 302 and start.headers["Location"] == "/inbox"  # staff start in their inbox
+    page = client.get("/inbox").get_data(as_text=True)
     assert "Clara Clerk" in page and "clerk" in page
     assert browser.logout().headers["Location"] == "/login"
     assert client.get("/").status_code == 302
@@ -43,6 +45,14 @@ def test_next_goes_to_a_page_of_this_site_only(browser):
     assert browser.login("clerk", next="https://evil.example/").headers["Location"] == "/"
     browser.logout()
     assert browser.login("clerk", next="//evil.example/x").headers["Location"] == "/"
+    browser.logout()
+    assert browser.login("clerk", next="/\\evil.example/x").headers["Location"] == "/"  # browsers read \ as /
+
+
+def test_people_without_case_work_get_the_start_page(browser, client):
+    browser.login("analyst")
+    page = client.get("/").get_data(as_text=True)
+    assert "Ana Analyst" in page and "no inbox for you" in page
 
 
 def test_a_typed_user_name_comes_back_escaped(browser):

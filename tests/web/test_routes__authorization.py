@@ -1,19 +1,59 @@
-"""Every route, for every role and for nobody signed in: the expected answer. A new route that
-is neither public nor guarded fails here."""
+"""Every route, for every role and for nobody signed in: the expected answer. A new route that is
+neither public nor guarded, or missing here, fails. POSTs carry a valid CSRF token (so the answer
+shows the authorization check, not the token check); a separate test sends them without one."""
 
 from __future__ import annotations
 
 import pytest
 
+from engine.db.models import Document
+from scenario_support import trademark_filing
+
 ROLES = ["clerk", "examiner", "registrar", "manager", "analyst", "admin"]
-# endpoint -> (method, path, status for nobody, status for each signed-in role)
+STAFF = {"clerk", "examiner", "registrar", "manager"}
+
+
+def staff(status: int, others: int = 403) -> dict[str, int]:
+    return {r: status if r in STAFF else others for r in ROLES}
+
+
+def only(status: int, allowed: set[str], others: int = 403) -> dict[str, int]:
+    return {r: status if r in allowed else others for r in ROLES}
+
+
+# endpoint -> (method, path, status for nobody, status for each signed-in role). The check task of
+# the case is offered to clerks; managers see every task. Order matters: sign-out comes last.
 EXPECTED = {
     "auth.login": ("GET", "/login", 200, {r: 200 for r in ROLES}),
-    "auth.login_submit": ("POST", "/login", 400, {r: 400 for r in ROLES}),  # no CSRF token here
-    "auth.logout": ("POST", "/logout", 400, {r: 400 for r in ROLES}),
-    "home.index": ("GET", "/", 302, {r: 200 for r in ROLES}),
+    "auth.login_submit": ("POST", "/login", 401, {r: 401 for r in ROLES}),  # no user name given
+    "home.index": ("GET", "/", 302, {r: 302 if r in STAFF else 200 for r in ROLES}),  # staff go to their inbox
     "home.health": ("GET", "/healthz", 200, {r: 200 for r in ROLES}),
+    "inbox.index": ("GET", "/inbox", 302, staff(200)),
+    "inbox.claim": ("POST", "/inbox/claim", 302, staff(302)),  # no task chosen: back with a message
+    "inbox.unclaim": ("POST", "/inbox/unclaim", 302, staff(302)),
+    "inbox.reassign": ("POST", "/inbox/reassign", 302, only(302, {"manager"})),
+    "inbox.save_filter": ("POST", "/inbox/filters", 302, staff(302)),
+    "inbox.delete_filter": ("POST", "/inbox/filters/999/delete", 302, staff(404)),
+    "tasks.task_page": ("GET", "/tasks/{task}", 302, only(200, {"clerk", "manager"})),
+    "tasks.save_draft": ("POST", "/tasks/{task}/draft", 302, only(302, {"clerk", "manager"})),
+    "tasks.complete": ("POST", "/tasks/{task}/complete", 302, only(422, {"clerk", "manager"})),  # the decision is missing
+    "cases.search": ("GET", "/cases/search", 302, staff(200)),
+    "cases.case_file": ("GET", "/cases/{case}", 302, staff(200)),
+    "cases.diagram": ("GET", "/cases/{case}/diagram.json", 302, staff(200)),
+    "cases.document": ("GET", "/cases/{case}/documents/{document}", 302, staff(200)),
+    "cases.upload": ("POST", "/cases/{case}/documents", 302, staff(302)),  # no file: back with a message
+    "cases.comment": ("POST", "/cases/{case}/comments", 302, staff(302)),  # empty: back with a message
+    "auth.logout": ("POST", "/logout", 302, {r: 302 for r in ROLES}),
 }
+
+
+@pytest.fixture
+def ids(office) -> dict[str, object]:
+    office.file("trademark", trademark_filing())
+    office.pay()
+    with office.ipflow.db.reading() as session:
+        document = session.query(Document).filter_by(case_id=office.case_id).first()
+    return {"task": office.tasks()[0].id, "case": office.case_id, "document": document.id}
 
 
 def test_every_route_is_in_the_matrix_and_marked_public_or_guarded(app):
@@ -26,10 +66,23 @@ def test_every_route_is_in_the_matrix_and_marked_public_or_guarded(app):
 
 
 @pytest.mark.parametrize("role", [None, *ROLES])
-def test_each_role_gets_the_expected_answer_from_every_route(app, browser, client, role):
+def test_each_role_gets_the_expected_answer_from_every_route(ids, browser, client, role):
     if role is not None:
         assert browser.login(role).status_code == 302
-    for method, path, anonymous, by_role in EXPECTED.values():
-        response = client.open(path, method=method)
-        expected = anonymous if role is None else by_role[role]
-        assert response.status_code == expected, f"{role or 'nobody'} {method} {path}: {response.status_code}"
+    token = browser.token()
+    answers = {}
+    for endpoint, (method, path, anonymous, by_role) in EXPECTED.items():
+        data = {"csrf_token": token} if method == "POST" else None
+        response = client.open(path.format(**ids), method=method, data=data)
+        answers[endpoint] = (response.status_code, anonymous if role is None else by_role[role])
+    wrong = {e: f"got {got}, expected {want}" for e, (got, want) in answers.items() if got != want}
+    assert wrong == {}, f"{role or 'nobody'}: {wrong}"
+
+
+def test_every_post_without_its_csrf_token_is_refused(ids, browser, client):
+    browser.login("manager")
+    for endpoint, (method, path, _, _) in EXPECTED.items():
+        if method == "POST":
+            response = client.open(path.format(**ids), method=method, data={})
+            assert response.status_code == 400, f"{endpoint} accepted a POST without a CSRF token"
+            assert "security token" in response.get_data(as_text=True)

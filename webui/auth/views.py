@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required, login_user, logout_user
 
 from engine.errors import Conflict, PermissionDenied
 from engine.services.auth import sign_in
 from webui.auth import bp
+from webui.navigation import safe_next
 from webui.security import WebUser, public
 
 
@@ -27,7 +26,7 @@ def login_submit():
         flash(str(exc).capitalize() + ".", "error")
         return render_template("auth/login.html", username=username, next=request.form.get("next", "")), 401
     login_user(WebUser(user))
-    return redirect(_safe_next(request.form.get("next")) or url_for("home.index"))
+    return redirect(safe_next(request.form.get("next")) or url_for("home.index"))
 
 
 @bp.post("/logout")
@@ -37,10 +36,3 @@ def logout():
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
 
-
-def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site (no scheme, no host): never an open redirect."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    return target if not parts.scheme and not parts.netloc and target.startswith("/") else None

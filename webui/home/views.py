@@ -1,18 +1,19 @@
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import redirect, render_template, url_for
 from flask_login import current_user
 
-from engine.services.tasks import list_tasks
 from webui.home import bp
-from webui.security import public, roles_required
+from webui.security import STAFF, public, roles_required
 
 
 @bp.get("/")
 @roles_required()
 def index():
-    tasks = list_tasks(current_app.extensions["ipflow"], user=current_user.username, limit=50)
-    return render_template("home/index.html", tasks=tasks)
+    """Staff start in their inbox; everyone else gets the start page of what they may use."""
+    if current_user.has_any(*STAFF):
+        return redirect(url_for("inbox.index"))
+    return render_template("home/index.html")
 
 
 @bp.get("/healthz")

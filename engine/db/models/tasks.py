@@ -21,6 +21,9 @@ class HumanTask(Base):
     __table_args__ = (
         Index("ix_human_tasks_status_due", "status", "due_at"),
         Index("ix_human_tasks_assignee_status", "assignee", "status"),
+        # The inbox: the kinds of open task and one task of each by a skip scan; open tasks by age.
+        Index("ix_human_tasks_status_element", "status", "element_id", "id"),
+        Index("ix_human_tasks_status_created", "status", "created_at"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # SpiffWorkflow task UUID
@@ -45,6 +48,11 @@ class HumanTask(Base):
     @property
     def roles(self) -> tuple[str, ...]:
         return tuple(sorted(c.role for c in self.candidate_roles))
+
+
+# The inbox's "most urgent first": priority high to low, then due date. Declared here, where the
+# columns exist, because of the DESC.
+Index("ix_human_tasks_status_priority", HumanTask.status, HumanTask.priority.desc(), HumanTask.due_at)
 
 
 class TaskCandidateRole(Base):
