@@ -40,7 +40,7 @@ browser:
 	  fi; }
 
 init: install
-	$(BIN)/ipflow init
+	$(BIN)/ipflow init --demo-cases
 
 run: init
 	$(BIN)/ipflow serve --host $(HOST) --port $(PORT)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from engine.db.migrate import upgrade
+from engine.services.demo_cases import file_demo_cases
 from engine.services.instances import show_instance, start_instance
 from engine.services.jobs import run_due
 from engine.services.library import deploy_library, validate_library
@@ -20,8 +21,9 @@ paths_argument = click.argument("paths", nargs=-1, type=click.Path(exists=True, 
 
 
 @main.command()
+@click.option("--demo-cases", is_flag=True, help="Also file a few demo applications when the register is empty.")
 @pass_context
-def init(context: Context) -> None:
+def init(context: Context, demo_cases: bool) -> None:
     """Migrate the database, create roles and demo users, deploy bpmn/ and forms/."""
     settings = context.settings
     settings.instance_path.mkdir(parents=True, exist_ok=True)
@@ -33,6 +35,9 @@ def init(context: Context) -> None:
     click.echo(f"roles created: {created['roles']}, demo users created: {created['users']}")
     for d in deployed:
         click.echo(f"{d.process_id} v{d.version} {'deployed' if d.created else 'unchanged'}")
+    if demo_cases:
+        filed = file_demo_cases(ctx)
+        click.echo(f"demo cases filed: {', '.join(filed)}" if filed else "demo cases: the register already has cases")
 
 
 @main.command()

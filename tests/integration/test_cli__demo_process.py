@@ -89,3 +89,12 @@ def test_cli_errors_are_one_line_not_a_traceback(ipflow_cli, tmp_path):
     assert "broken.bpmn:3: -: not well-formed XML" in invalid.stderr and "Traceback" not in invalid.stderr
     valid = ipflow_cli("validate").stdout
     assert valid.startswith("valid: ") and "demo_intake" in valid and "trademark" in valid
+
+
+def test_init_with_demo_cases_files_them_once_and_paid_ones_wait_for_a_clerk(ipflow_cli):
+    first = ipflow_cli("init", "--demo-cases").stdout
+    assert "demo cases filed: 40-2026-000001, 40-2026-000002, 40-2026-000003, 10-2026-000001, 50-2026-000001" in first
+    assert "the register already has cases" in ipflow_cli("init", "--demo-cases").stdout
+    waiting = {(t["business_key"], t["name"]) for t in ipflow_cli.json("tasks", "--user", "clerk")}
+    assert ("40-2026-000001", "Check the filing-date requirements") in waiting
+    assert not any(key == "40-2026-000003" for key, _ in waiting)  # its filing fee is not paid yet
