@@ -18,7 +18,8 @@ from pathlib import Path
 from sqlalchemy import text
 
 from bench.support import Row, bench_ipflow, fresh_database, percentile
-from engine.services.inbox import InboxQuery, inbox_page
+from engine.services.inbox import inbox_page
+from engine.services.inbox_query import InboxQuery
 from engine.services.users import sync_roles_and_demo_users
 
 TARGET_MS = 50.0

@@ -34,8 +34,18 @@ class _SafeMarkdown(MarkdownIt):
 _MARKDOWN = _SafeMarkdown()
 
 
-def render_markdown(text: str) -> str:
-    """HTML for `text`: headings, emphasis, lists, links, tables; any HTML in the source is escaped."""
+def render_markdown(text: str, heading_offset: int = 0) -> str:
+    """HTML for `text`: headings, emphasis, lists, links, tables; any HTML in the source is escaped.
+
+    `heading_offset` moves headings down (2: `#` becomes <h3>) for text shown inside a page that
+    has its own headings, such as a form-js text written as if the form were the page."""
     if not text:
         return ""
-    return _MARKDOWN.render(text)
+    if not heading_offset:
+        return _MARKDOWN.render(text)
+    env: dict = {}
+    tokens = _MARKDOWN.parse(text, env)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + heading_offset, 6)}"
+    return _MARKDOWN.renderer.render(tokens, _MARKDOWN.options, env)

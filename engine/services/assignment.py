@@ -8,8 +8,8 @@ other is told who did.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -74,15 +74,7 @@ def claim(ctx: Ipflow, username: str, task_ids: Iterable[str]) -> BulkResult:
     ids = _task_ids(task_ids)
     with ctx.db.transaction() as session:
         roles = roles_of(session, username)
-        tasks = _tasks(session, ids)
-        bulk = _Bulk()
-        for task_id in ids:
-            task = tasks.get(task_id)
-            reason = _claim_refusal(task, username, roles)
-            if reason is None:
-                reason = _move(ctx, session, task, username, None, username, "task_claimed")
-            bulk.note(task_id, task, reason)
-        return bulk.result()
+        return _each(ctx, session, username, ids, "task_claimed", username, lambda task: _claim_refusal(task, username, roles))
 
 
 def unclaim(ctx: Ipflow, username: str, task_ids: Iterable[str]) -> BulkResult:
@@ -90,15 +82,7 @@ def unclaim(ctx: Ipflow, username: str, task_ids: Iterable[str]) -> BulkResult:
     ids = _task_ids(task_ids)
     with ctx.db.transaction() as session:
         manager = MANAGER_ROLE in roles_of(session, username)
-        tasks = _tasks(session, ids)
-        bulk = _Bulk()
-        for task_id in ids:
-            task = tasks.get(task_id)
-            reason = _unclaim_refusal(task, username, manager)
-            if reason is None:
-                reason = _move(ctx, session, task, username, task.assignee, None, "task_unclaimed")
-            bulk.note(task_id, task, reason)
-        return bulk.result()
+        return _each(ctx, session, username, ids, "task_unclaimed", None, lambda task: _unclaim_refusal(task, username, manager))
 
 
 def reassign(ctx: Ipflow, username: str, task_ids: Iterable[str], to_username: str) -> BulkResult:
@@ -112,15 +96,15 @@ def reassign(ctx: Ipflow, username: str, task_ids: Iterable[str], to_username: s
             target_roles = roles_of(session, to_username)
         except NotFound:
             raise InvalidInput(f"no active user named {to_username!r}", {"to": ["Choose an active user."]}) from None
-        tasks = _tasks(session, ids)
-        bulk = _Bulk()
-        for task_id in ids:
-            task = tasks.get(task_id)
-            reason = _reassign_refusal(task, to_username, target_roles)
-            if reason is None:
-                reason = _move(ctx, session, task, username, task.assignee, to_username, "task_reassigned")
-            bulk.note(task_id, task, reason)
-        return bulk.result()
+        return _each(
+            ctx,
+            session,
+            username,
+            ids,
+            "task_reassigned",
+            to_username,
+            lambda task: _reassign_refusal(task, to_username, target_roles),
+        )
 
 
 # Rules -----------------------------------------------------------------------------------------
@@ -214,16 +198,27 @@ def _tasks(session: Session, ids: list[str]) -> dict[str, HumanTask]:
     return {t.id: t for t in session.scalars(select(HumanTask).where(HumanTask.id.in_(ids)))}
 
 
-@dataclass
-class _Bulk:
-    done: list[str] = field(default_factory=list)
-    refused: list[tuple[str, str, str]] = field(default_factory=list)
-
-    def note(self, task_id: str, task: HumanTask | None, reason: str | None) -> None:
+def _each(
+    ctx: Ipflow,
+    session: Session,
+    actor: str,
+    ids: list[str],
+    kind: str,
+    to: str | None,
+    refusal: Callable[[HumanTask | None], str | None],
+) -> BulkResult:
+    """Each task on its own: refused with the reason `refusal` gives, or handed from its holder
+    to `to` (audited as `kind`); a refused row never stops the others."""
+    tasks = _tasks(session, ids)
+    done: list[str] = []
+    refused: list[tuple[str, str, str]] = []
+    for task_id in ids:
+        task = tasks.get(task_id)
+        reason = refusal(task)
         if reason is None:
-            self.done.append(task_id)
+            reason = _move(ctx, session, task, actor, task.assignee, to, kind)
+        if reason is None:
+            done.append(task_id)
         else:
-            self.refused.append((task_id, task.name if task is not None else task_id, reason))
-
-    def result(self) -> BulkResult:
-        return BulkResult(tuple(self.done), tuple(self.refused))
+            refused.append((task_id, task.name if task is not None else task_id, reason))
+    return BulkResult(tuple(done), tuple(refused))

@@ -7,7 +7,6 @@ link to the inbox with those values; a stale one is refused by the inbox like a 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from sqlalchemy import case, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -17,9 +16,7 @@ from engine.container import Ipflow
 from engine.db.models import SavedFilter
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from engine.services.assignment import MANAGER_ROLE, roles_of
-
-if TYPE_CHECKING:
-    from engine.services.inbox import InboxQuery
+from engine.services.inbox_query import InboxQuery
 
 MAX_NAME = 100
 

@@ -12,7 +12,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from engine.errors import InvalidInput
-from engine.services.case_search import CaseQuery, find_case_by_number, search_cases
+from engine.services.case_query import CaseQuery
+from engine.services.case_search import find_case_by_number, search_cases
 from engine.services.cases import create_case
 from scenario_support import design_filing, patent_filing, trademark_filing
 

@@ -4,38 +4,14 @@ at once, a bulk call that refuses some rows and still does the others, an audit 
 from __future__ import annotations
 
 import threading
-from itertools import count
 
 import pytest
 from sqlalchemy import select
 
-from engine.db.models import AuditEvent, DefinitionVersion, HumanTask, ProcessInstance, TaskCandidateRole, User
+from engine.db.models import AuditEvent, HumanTask, User
 from engine.errors import InvalidInput, NotFound, PermissionDenied
 from engine.services.assignment import assignable_users, claim, reassign, unclaim
-
-_serial = count(1)
-
-
-def add_task(ctx, *, roles=("examiner",), assignee=None, status="open", name="Examine absolute grounds") -> str:
-    """One task straight into the mirror tables (with the instance it belongs to)."""
-    now = ctx.clock.now()
-    with ctx.db.transaction() as session:
-        version = session.scalar(select(DefinitionVersion).where(DefinitionVersion.process_id == "inbox_test"))
-        if version is None:
-            version = DefinitionVersion(process_id="inbox_test", name="Inbox test", version=1, content_hash="x" * 64,
-                                        spec_json="{}", serializer_version="1", deployed_at=now, deployed_by="test")
-            session.add(version)
-            session.flush()
-        instance = ProcessInstance(definition_version_id=version.id, process_id="inbox_test", status="running", state="{}",
-                                   serializer_version="1", schema_version=1, started_by="test", created_at=now, updated_at=now)
-        session.add(instance)
-        session.flush()
-        task = HumanTask(id=f"task-{next(_serial):04d}", instance_id=instance.id, element_id="examination", name=name,
-                         status=status, assignee=assignee, created_at=now,
-                         completed_by="examiner" if status == "completed" else None)
-        task.candidate_roles = [TaskCandidateRole(role=r) for r in roles]
-        session.add(task)
-        return task.id
+from inbox_seeding import add_task
 
 
 def holder(ctx, task_id: str) -> str | None:

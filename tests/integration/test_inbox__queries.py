@@ -5,49 +5,15 @@ that saved filters store."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
-from itertools import count
 
 import pytest
 
-from engine.db.models import Case, DefinitionVersion, HumanTask, Party, ProcessInstance, TaskCandidateRole, TrademarkDetails
 from engine.errors import InvalidInput, NotFound, PermissionDenied
-from engine.services.inbox import COUNT_LIMIT, InboxQuery, inbox_page
+from engine.services.inbox import COUNT_LIMIT, inbox_page
+from engine.services.inbox_query import InboxQuery
+from inbox_seeding import add_task, add_tasks
 
 UTC = timezone.utc
-_serial = count(1)
-
-
-def add_task(ctx, *, name="Examine absolute grounds", element_id="examination", roles=("examiner",), assignee=None,
-             due=None, created=None, priority=0, right_type="trademark", number=None, title="ACME", verbal=None,
-             applicants=("ACME Ltd",), status="open", business_key=None) -> str:
-    """One open task straight into the mirror tables, with its instance and (unless right_type is None) its case."""
-    n = next(_serial)
-    now = ctx.clock.now()
-    with ctx.db.transaction() as session:
-        version = session.query(DefinitionVersion).filter_by(process_id="inbox_test").one_or_none()
-        if version is None:
-            version = DefinitionVersion(process_id="inbox_test", name="Inbox test", version=1, content_hash="x" * 64,
-                                        spec_json="{}", serializer_version="1", deployed_at=now, deployed_by="test")
-            session.add(version)
-            session.flush()
-        instance = ProcessInstance(definition_version_id=version.id, process_id="inbox_test", business_key=business_key,
-                                   status="running", state="{}", serializer_version="1", schema_version=1,
-                                   started_by="test", created_at=now, updated_at=now)
-        session.add(instance)
-        session.flush()
-        if right_type is not None:
-            case = Case(application_number=number, right_type=right_type, status="filed", filing_date=date(2026, 3, 1),
-                        title=title, created_at=now, updated_at=now, instance_id=instance.id)
-            case.parties = [Party(role="applicant", position=i, name=a, country="BG") for i, a in enumerate(applicants)]
-            if right_type == "trademark":
-                case.trademark = TrademarkDetails(mark_kind="individual", mark_type="word", verbal_element=verbal)
-            session.add(case)
-        task = HumanTask(id=f"task-{n:04d}", instance_id=instance.id, element_id=element_id, name=name, status=status,
-                         assignee=assignee, priority=priority, due_at=due, created_at=created or now + timedelta(seconds=n),
-                         business_key=business_key or number)  # the mirror copies the instance's key: the number
-        task.candidate_roles = [TaskCandidateRole(role=r) for r in roles]
-        session.add(task)
-        return task.id
 
 
 def page(ctx, user="examiner", **query):
@@ -196,22 +162,7 @@ def test_paging_walks_every_row_once(ipflow, clock):
 
 
 def test_counting_stops_past_the_limit_and_a_deep_page_still_knows_a_next_one_follows(ipflow):
-    now = ipflow.clock.now()
-    with ipflow.db.transaction() as session:  # many tasks in one go; add_task is one transaction each
-        version = DefinitionVersion(process_id="inbox_many", name="Many", version=1, content_hash="y" * 64, spec_json="{}",
-                                    serializer_version="1", deployed_at=now, deployed_by="test")
-        session.add(version)
-        session.flush()
-        for n in range(COUNT_LIMIT + 30):
-            instance = ProcessInstance(definition_version_id=version.id, process_id="inbox_many", status="running",
-                                       state="{}", serializer_version="1", schema_version=1, started_by="test",
-                                       created_at=now, updated_at=now)
-            session.add(instance)
-            session.flush()
-            task = HumanTask(id=f"many-{n:04d}", instance_id=instance.id, element_id="examination", name="Examine",
-                             status="open", priority=0, created_at=now + timedelta(seconds=n))
-            task.candidate_roles = [TaskCandidateRole(role="examiner")]
-            session.add(task)
+    add_tasks(ipflow, COUNT_LIMIT + 30, right_type=None)  # in one transaction
     add_task(ipflow, assignee="examiner")
 
     first = page(ipflow, tab="groups")

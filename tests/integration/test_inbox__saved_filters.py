@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from engine.errors import InvalidInput, NotFound, PermissionDenied
-from engine.services.inbox import InboxQuery, inbox_page
+from engine.services.inbox import inbox_page
+from engine.services.inbox_query import InboxQuery
 from engine.services.saved_filters import delete_filter, list_filters, save_filter
 
 OVERDUE_DESIGNS = InboxQuery(tab="groups", right_type="design", overdue=True, page=4)

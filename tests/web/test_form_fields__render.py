@@ -236,7 +236,7 @@ def test_every_value_field_appears_with_its_label_and_name(app):
 def test_layout_and_input_types_follow_the_definition(app):
     html = render(app, form_view(ALL_TYPES, {"reference": "TM-1"}, None))
     page = Page(html)
-    assert "<h1>Every type</h1>" in html and "<table>" in html and "<em>form</em>" in html
+    assert "<h3>Every type</h3>" in html and "<table>" in html and "<em>form</em>" in html  # under the page's own headings
     assert page.legends["group-applicant"] == "Applicant"
     assert page.fieldset_names["group-applicant"] == {"applicant.name", "applicant.country", "applicant.share"}
     assert '<div class="form-group" id="group-g_plain">' in html

@@ -5,52 +5,15 @@ statements whether it shows 3 rows or 40."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
-from itertools import count
+from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from engine.db.models import Case, DefinitionVersion, HumanTask, Party, ProcessInstance, TaskCandidateRole, TrademarkDetails
+from inbox_seeding import add_tasks
 
 UTC = timezone.utc
-_serial = count(1)
-
-
-def add_tasks(ctx, n=1, *, name="Examine absolute grounds", element_id="examination", roles=("examiner",), assignee=None,
-              due=None, right_type="trademark", title="ACME", verbal="ACME SPARKLE",
-              applicant="ACME Ltd") -> list[tuple[str, int]]:
-    """`n` open tasks, each with its instance and case, straight into the tables: (task id, case id) each."""
-    now = ctx.clock.now()
-    made = []
-    with ctx.db.transaction() as session:
-        version = session.scalar(select(DefinitionVersion).where(DefinitionVersion.process_id == "inbox_test"))
-        if version is None:
-            version = DefinitionVersion(process_id="inbox_test", name="Inbox test", version=1, content_hash="x" * 64,
-                                        spec_json="{}", serializer_version="1", deployed_at=now, deployed_by="test")
-            session.add(version)
-            session.flush()
-        for _ in range(n):
-            serial = next(_serial)
-            instance = ProcessInstance(definition_version_id=version.id, process_id="inbox_test", status="running",
-                                       state="{}", serializer_version="1", schema_version=1, started_by="test",
-                                       created_at=now, updated_at=now)
-            session.add(instance)
-            session.flush()
-            case = Case(application_number=f"40-2026-{serial:06d}", right_type=right_type, status="filed",
-                        filing_date=date(2026, 3, 1), title=title, created_at=now, updated_at=now, instance_id=instance.id)
-            case.parties = [Party(role="applicant", position=0, name=applicant, country="BG")]
-            if right_type == "trademark":
-                case.trademark = TrademarkDetails(mark_kind="individual", mark_type="word", verbal_element=verbal)
-            session.add(case)
-            task = HumanTask(id=f"web-task-{serial:05d}", instance_id=instance.id, element_id=element_id, name=name,
-                             status="open", assignee=assignee, due_at=due, created_at=now + timedelta(seconds=serial))
-            task.candidate_roles = [TaskCandidateRole(role=r) for r in roles]
-            session.add(task)
-            session.flush()
-            made.append((task.id, case.id))
-    return made
 
 
 def tab_counts(html: str) -> dict[str, int]:
@@ -62,7 +25,8 @@ def row_ids(html: str) -> list[str]:
 
 
 def test_the_page_shows_rows_with_links_due_dates_and_tab_counts(ipflow, browser, client, clock):
-    [(overdue, overdue_case)] = add_tasks(ipflow, due=datetime(2026, 2, 27, 12, tzinfo=UTC), applicant="Zebra <Foods>")
+    [(overdue, overdue_case)] = add_tasks(ipflow, due=datetime(2026, 2, 27, 12, tzinfo=UTC), verbal="ACME SPARKLE",
+                                             applicants=("Zebra <Foods>",))
     [(soon, _)] = add_tasks(ipflow, due=datetime(2026, 3, 5, 12, tzinfo=UTC), right_type="patent", title="Solar coating")
     add_tasks(ipflow, 2, assignee="examiner")
     add_tasks(ipflow, roles=("clerk",))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import current_app, redirect, render_template, request, url_for
 
 from engine.errors import InvalidInput
-from engine.services.case_search import CaseQuery, case_statuses, search_cases
+from engine.services.case_query import CaseQuery
+from engine.services.case_search import case_statuses, search_cases
 from webui.cases import bp
 from webui.security import STAFF, roles_required
 

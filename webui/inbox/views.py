@@ -8,7 +8,8 @@ from werkzeug.datastructures import MultiDict
 
 from engine.errors import InvalidInput
 from engine.services import assignment
-from engine.services.inbox import RIGHT_TYPES, SORTS, InboxQuery, inbox_page
+from engine.services.inbox import inbox_page
+from engine.services.inbox_query import RIGHT_TYPES, SORTS, InboxQuery
 from engine.services.saved_filters import delete_filter as delete_saved_filter
 from engine.services.saved_filters import save_filter as save_named_filter
 from webui.inbox import bp

@@ -106,7 +106,8 @@ def _view(spec: Field, values: Mapping, errors: Mapping, counter: Iterator[int])
     # Layout components have no key; a running number keeps their ids unique on the page.
     number = next(counter)
     if spec.type == "text":
-        html = Markup(render_markdown(spec.text or ""))  # render_markdown escapes raw HTML
+        # render_markdown escapes raw HTML; the form's "# Title" sits under the page's own headings.
+        html = Markup(render_markdown(spec.text or "", heading_offset=2))
         return FieldView(type="text", id=f"text-{spec.id or number}", html=html)
     if spec.type == "group":
         return FieldView(
