@@ -11,6 +11,7 @@ from engine.services.demo_cases import file_demo_cases
 from engine.services.instances import show_instance, start_instance
 from engine.services.jobs import run_due
 from engine.services.library import deploy_library, validate_library
+from engine.services.library_files import export_library
 from engine.services.messages import deliver_message
 from engine.services.tasks import complete_task, list_tasks
 from engine.services.users import sync_roles_and_demo_users
@@ -59,6 +60,20 @@ def deploy(context: Context, paths: tuple[Path, ...], actor: str, as_json: bool)
     deployed = deploy_library(context.ipflow(), paths or None, actor=actor)
     lines = [f"{d.process_id} v{d.version} {'deployed' if d.created else 'unchanged'} {d.content_hash[:12]}" for d in deployed]
     emit(deployed, as_json, "\n".join(lines))
+
+
+@main.command()
+@click.option("--to", "to", default=None, type=click.Path(file_okay=False, path_type=Path),
+              help="Write DIR/bpmn and DIR/forms instead of the configured library folders.")
+@click.option("--force", is_flag=True, help="Also overwrite files holding changes that were never deployed.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_context
+def export(context: Context, to: Path | None, force: bool, as_json: bool) -> None:
+    """Write the deployed library (not the studio's drafts) back to bpmn/ and forms/, byte for byte."""
+    report = export_library(context.ipflow(), to, force)
+    lines = [f"written {name}" for name in report.written]
+    lines.append(f"{len(report.written)} file(s) written, {len(report.unchanged)} unchanged")
+    emit(report, as_json, "\n".join(lines))
 
 
 @main.command()

@@ -11,6 +11,7 @@ job: the task stays STARTED until a worker runs the operator and completes the t
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +43,12 @@ class Operator:
 
     def __call__(self, ctx: OperatorContext, params: Mapping[str, Any]) -> Any:
         return self.func(ctx, **params)
+
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        """The parameter names a service task passes (everything after the context)."""
+        names = list(inspect.signature(self.func).parameters.values())[1:]
+        return tuple(p.name for p in names if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
 
 
 class OperatorRegistry:

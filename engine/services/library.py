@@ -1,11 +1,15 @@
-"""Use cases of the process library: validate it, deploy it as content-hashed versions."""
+"""Use cases of the process library: validate it, deploy it as content-hashed versions.
+
+The library comes as `LibrarySources`, read from the folders on disk (`ipflow validate/deploy`)
+or built from the studio's workspace in the database (engine.services.workspace).
+"""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -13,12 +17,15 @@ from sqlalchemy.orm import Session
 from engine.container import Ipflow
 from engine.db.models import DefinitionFile, DefinitionVersion, LibraryBlob
 from engine.errors import LibraryInvalid, NotFound, Problem
-from engine.forms import FormDefinition, load_forms, parse_form
+from engine.forms import FormDefinition, form_key, parse_form
 from engine.runtime.lint import lint_library
-from engine.runtime.parsing import ParsedProcess, ParseResult, parse_sources, read_sources
+from engine.runtime.parsing import ParsedProcess, ParseResult, SourceFile, parse_sources, read_sources
 from engine.runtime.state import SERIALIZER_VERSION, ProcessSpecs, dump_specs, load_specs
+from engine.settings import Settings
 
 FORM_SUFFIX = ".form.json"
+FORMS_PREFIX = "forms/"  # form files are stored and shown as forms/<key>.form.json
+SKIPPED_FORM_FOLDERS = frozenset({"letters"})  # letter templates live next to the forms
 
 
 @dataclass(frozen=True)
@@ -30,75 +37,126 @@ class DeployedVersion:
     created: bool  # False when the files were unchanged and the existing version was kept
 
 
+@dataclass(frozen=True)
+class LibrarySources:
+    """The files of a library wherever they come from (the folders on disk, the studio's
+    workspace in the database): BPMN/DMN by path under bpmn/, forms by path under forms/."""
+
+    processes: tuple[SourceFile, ...]
+    forms: Mapping[str, bytes]  # "trademark/formalities.form.json" -> bytes
+    problems: tuple[Problem, ...] = ()  # found while reading: a missing folder, an unreadable file
+    where: str = "the library"
+
+    @classmethod
+    def from_disk(cls, settings: Settings, paths: Iterable[Path] | None = None) -> LibrarySources:
+        """bpmn/ (or the given files and folders) and every form under forms/."""
+        paths = list(paths) if paths else None
+        forms, problems = _read_forms(settings.forms_path)
+        where = ", ".join(str(p) for p in paths) if paths else str(settings.bpmn_path)
+        return cls(tuple(read_sources(settings.bpmn_path, paths)), forms, tuple(problems), where)
+
+    def files(self) -> dict[str, bytes]:
+        """Every file by its stored path: BPMN/DMN as under bpmn/, forms as forms/<path>."""
+        files = {source.path: source.content for source in self.processes}
+        files.update({FORMS_PREFIX + rel: content for rel, content in self.forms.items()})
+        return files
+
+    def form_paths(self) -> dict[str, str]:
+        """Form key -> stored path; of two files with one key (a.json, a.form.json) the first wins."""
+        paths: dict[str, str] = {}
+        for rel in sorted(self.forms):
+            paths.setdefault(form_key(PurePosixPath(rel)), FORMS_PREFIX + rel)
+        return paths
+
+
 @dataclass
 class CheckedLibrary:
     parsed: ParseResult
     forms: dict[str, FormDefinition]
-    form_sources: dict[str, tuple[str, bytes]]  # key -> (path under forms/, bytes)
+    sources: LibrarySources
 
 
-def check_library(ctx: Ipflow, paths: Iterable[Path] | None = None) -> CheckedLibrary:
-    """Parse and lint the library (or the given files); raise LibraryInvalid with every problem."""
-    sources = read_sources(ctx.settings.bpmn_path, paths)
-    if not sources:
-        where = ", ".join(str(p) for p in paths) if paths else str(ctx.settings.bpmn_path)
-        raise LibraryInvalid([Problem(where, 0, "", "no .bpmn or .dmn files found here")])
-    parsed = parse_sources(sources)
-    problems = list(parsed.problems)
-    forms: dict[str, FormDefinition] = {}
-    try:
-        forms = load_forms(ctx.settings.forms_path)
-    except LibraryInvalid as exc:
-        problems.extend(exc.problems)
+def check_library(ctx: Ipflow, sources: LibrarySources | None = None) -> CheckedLibrary:
+    """Parse and lint the library (default: the folders on disk); raise LibraryInvalid with every problem.
+    Letters are always checked on disk: they are not part of a deployed version."""
+    sources = sources if sources is not None else LibrarySources.from_disk(ctx.settings)
+    if not sources.processes:
+        raise LibraryInvalid([*sources.problems, Problem(sources.where, 0, "", "no .bpmn or .dmn files found here")])
+    parsed = parse_sources(list(sources.processes))
+    forms, form_problems = parse_form_files(sources.forms)
+    problems = [*sources.problems, *parsed.problems, *form_problems]
     if ctx.letters.templates_dir.is_dir():  # a library without letters has nothing to check
         problems.extend(ctx.letters.check_templates())
     if not parsed.problems:
         problems.extend(
             lint_library(
                 parsed,
-                form_keys=set(forms),
+                # A form that exists but failed to parse is reported once, on the form itself.
+                form_keys=set(sources.form_paths()),
                 operators=ctx.operators,
                 roles=set(ctx.settings.roles),
             )
         )
     if problems:
         raise LibraryInvalid(problems)
-    return CheckedLibrary(parsed, forms, _form_sources(ctx.settings.forms_path))
+    return CheckedLibrary(parsed, forms, sources)
 
 
 def validate_library(ctx: Ipflow, paths: Iterable[Path] | None = None) -> list[str]:
     """The ids of the executable processes found; raises LibraryInvalid on any problem."""
-    return sorted(check_library(ctx, paths).parsed.processes)
+    return sorted(check_library(ctx, LibrarySources.from_disk(ctx.settings, paths)).parsed.processes)
 
 
 def deploy_library(ctx: Ipflow, paths: Iterable[Path] | None = None, actor: str = "system") -> list[DeployedVersion]:
     """Validate, then store every process whose files changed as a new version, in one transaction."""
-    checked = check_library(ctx, paths)
-    sources = {s.path: s for s in read_sources(ctx.settings.bpmn_path, paths)}
-    deployed = []
+    checked = check_library(ctx, LibrarySources.from_disk(ctx.settings, paths))
     with ctx.db.transaction() as session:
-        for _, process in sorted(checked.parsed.processes.items()):
-            files = {path: sources[path].content for path in process.files}
-            files.update({_form_path(key, checked): checked.form_sources[key][1] for key in process.form_keys})
-            deployed.append(_store_version(ctx, session, process, files, actor))
+        return store_versions(ctx, session, checked, actor)
+
+
+def store_versions(ctx: Ipflow, session: Session, checked: CheckedLibrary, actor: str) -> list[DeployedVersion]:
+    """Store each checked process with the files it uses (a new version only where they changed)."""
+    files, form_paths = checked.sources.files(), checked.sources.form_paths()
+    deployed = []
+    for _, process in sorted(checked.parsed.processes.items()):
+        used = {path: files[path] for path in process.files}
+        used.update({form_paths[key]: files[form_paths[key]] for key in process.form_keys})
+        deployed.append(_store_version(ctx, session, process, used, actor))
     return deployed
 
 
-def _form_sources(root: Path) -> dict[str, tuple[str, bytes]]:
-    out = {}
-    if not root.exists():
-        return out
-    for file in sorted(root.rglob("*.json")):
-        rel = file.relative_to(root).as_posix()
-        if rel.startswith("letters/"):
+def parse_form_files(files: Mapping[str, bytes]) -> tuple[dict[str, FormDefinition], list[Problem]]:
+    """Parse forms given by path under forms/; the problems of every file come back together."""
+    forms: dict[str, FormDefinition] = {}
+    shown: dict[str, str] = {}
+    problems: list[Problem] = []
+    for rel in sorted(files):
+        key, name = form_key(PurePosixPath(rel)), FORMS_PREFIX + rel
+        if key in shown:
+            problems.append(Problem(name, 0, "", f"form key {key!r} is also used by {shown[key]}"))
             continue
-        key = rel[: -len(FORM_SUFFIX)] if rel.endswith(FORM_SUFFIX) else rel[: -len(".json")]
-        out[key] = (f"forms/{rel}", file.read_bytes())
-    return out
+        shown[key] = name
+        try:
+            forms[key] = parse_form(key, files[rel], name)
+        except LibraryInvalid as exc:
+            problems.extend(exc.problems)
+    return forms, problems
 
 
-def _form_path(key: str, checked: CheckedLibrary) -> str:
-    return checked.form_sources[key][0]
+def _read_forms(root: Path) -> tuple[dict[str, bytes], list[Problem]]:
+    if not root.is_dir():
+        return {}, [Problem(str(root), 0, "", "the forms folder does not exist")]
+    forms, problems = {}, []
+    for file in sorted(root.rglob("*.json")):
+        parts = file.relative_to(root).parts
+        if parts[0] in SKIPPED_FORM_FOLDERS or any(part.startswith(".") for part in parts) or not file.is_file():
+            continue
+        rel = file.relative_to(root).as_posix()
+        try:
+            forms[rel] = file.read_bytes()
+        except OSError as exc:
+            problems.append(Problem(FORMS_PREFIX + rel, 0, "", f"cannot read the file: {exc.strerror or exc}"))
+    return forms, problems
 
 
 def content_hash(files: dict[str, bytes]) -> str:
@@ -176,23 +234,17 @@ def form_for(ctx: Ipflow, session: Session, definition_version_id: int, form_key
     return ctx.forms.get(row.sha256, load)
 
 
-def library_summary(session: Session) -> list[dict]:
-    rows = session.execute(
-        select(DefinitionVersion.process_id, DefinitionVersion.name, func.max(DefinitionVersion.version))
-        .group_by(DefinitionVersion.process_id, DefinitionVersion.name)
-        .order_by(DefinitionVersion.process_id)
-    )
-    return [{"process_id": p, "name": n, "latest_version": v} for p, n, v in rows]
-
-
 __all__ = [
+    "CheckedLibrary",
     "DeployedVersion",
+    "LibrarySources",
     "check_library",
     "content_hash",
     "deploy_library",
     "form_for",
     "latest_version",
-    "library_summary",
+    "parse_form_files",
     "specs_for",
+    "store_versions",
     "validate_library",
 ]

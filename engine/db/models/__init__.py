@@ -8,9 +8,10 @@ from engine.db.models.comments import CaseComment
 from engine.db.models.inbox import SavedFilter
 from engine.db.models.instances import InstanceStatus, ProcessInstance
 from engine.db.models.jobs import Job, JobKind, JobStatus
-from engine.db.models.library import DefinitionFile, DefinitionVersion, LibraryBlob
+from engine.db.models.library import DefinitionFile, DefinitionVersion, LibraryBlob, LibraryDraft
 from engine.db.models.logins import LoginAttempt
 from engine.db.models.messages import MessageSubscription, SubscriptionKey
+from engine.db.models.migrations import InstanceMigration
 from engine.db.models.tasks import HumanTask, TaskCandidateRole, TaskStatus
 from engine.db.models.users import Role, User, user_roles
 
@@ -21,11 +22,13 @@ __all__ = [
     "DefinitionFile",
     "DefinitionVersion",
     "HumanTask",
+    "InstanceMigration",
     "InstanceStatus",
     "Job",
     "JobKind",
     "JobStatus",
     "LibraryBlob",
+    "LibraryDraft",
     "LoginAttempt",
     "MessageSubscription",
     "ProcessInstance",

@@ -1,4 +1,5 @@
-"""Deployed process library: content-addressed files and the definition versions built from them."""
+"""Process library: content-addressed files, the definition versions built from them, and the
+analysts' drafts that are not deployed yet."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from engine.db.base import Base
+from engine.db.base import Base, JSONDoc
 
 
 class LibraryBlob(Base):
@@ -54,3 +55,22 @@ class DefinitionFile(Base):
     kind: Mapped[str] = mapped_column(String(16))  # bpmn | dmn | form
     sha256: Mapped[str] = mapped_column(ForeignKey("library_blobs.sha256"))
     definition_version: Mapped[DefinitionVersion] = relationship(back_populates="files")
+
+
+class LibraryDraft(Base):
+    """An analyst's saved, not yet deployed, version of one library file (path as in DefinitionFile).
+
+    `problems` holds the findings of the last validation of the whole workspace, the same list on
+    every draft: a change in one file (a DMN) can break another that has no draft (a BPMN).
+    """
+
+    __tablename__ = "library_drafts"
+
+    path: Mapped[str] = mapped_column(String(500), primary_key=True)
+    content: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))  # bpmn | dmn | form
+    sha256: Mapped[str] = mapped_column(String(64))  # of the content as UTF-8 bytes
+    base_sha256: Mapped[str | None] = mapped_column(String(64))  # the deployed file it replaces; NULL when new
+    saved_by: Mapped[str] = mapped_column(String(64))
+    saved_at: Mapped[datetime]
+    problems: Mapped[list] = mapped_column(JSONDoc, default=list)
