@@ -25,7 +25,7 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $(NPM_STAMP)
 
-$(BUNDLE): $(NPM_STAMP) $(wildcard webui/assets/*.js webui/assets/*.mjs)
+$(BUNDLE): $(NPM_STAMP) $(wildcard webui/assets/*.js webui/assets/*.mjs webui/assets/*.json)
 	node webui/assets/build.mjs
 
 assets: $(BUNDLE)

@@ -23,7 +23,7 @@ def create_app(settings: Settings | None = None, ipflow: Ipflow | None = None) -
     )
     app.extensions["ipflow"] = ipflow or Ipflow.create(settings)
 
-    from webui import auth, cases, home, inbox, tasks
+    from webui import auth, cases, designer, home, inbox, tasks
     from webui.errors import init_errors
     from webui.security import STAFF, init_security
 
@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None, ipflow: Ipflow | None = None) -
     app.register_blueprint(inbox.bp)
     app.register_blueprint(tasks.bp)
     app.register_blueprint(cases.bp)
+    app.register_blueprint(designer.bp)
 
     @app.context_processor
     def office():

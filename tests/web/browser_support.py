@@ -118,3 +118,29 @@ def sign_in(page, username: str, password: str | None = None) -> None:
         page.click("form button[type=submit]")
     if page.url.split("?")[0].endswith("/login"):
         raise AssertionError(f"signing in as {username!r} failed: {page.inner_text('main')}")
+
+
+# --- The studio's editors (webui/assets/studio-*.js) ---
+
+
+def select_shape(page, name: str, element_id: str) -> None:
+    """Find a step as an analyst does in a wide diagram: Ctrl+F, its name, Enter (selects it)."""
+    page.locator(".studio-canvas .djs-container > svg").first.focus()
+    page.keyboard.press("Control+f")
+    page.locator(".djs-search-input input").wait_for()
+    page.keyboard.type(name)
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f'.djs-element.selected[data-element-id="{element_id}"]')
+
+
+def save_in_studio(page, key: str | None = None) -> str:
+    """Click Save (or press `key`) and wait for the answer; returns the status line."""
+    if key:
+        page.keyboard.press(key)
+    else:
+        page.click("#studio-save")
+    page.wait_for_function(
+        "() => { const e = document.getElementById('studio-editor');"
+        " return e.dataset.state === 'ready' && !document.getElementById('studio-save').disabled; }"
+    )
+    return page.inner_text("#studio-status")

@@ -11,6 +11,7 @@ from scenario_support import trademark_filing
 
 ROLES = ["clerk", "examiner", "registrar", "manager", "analyst", "admin"]
 STAFF = {"clerk", "examiner", "registrar", "manager"}
+STUDIO = {"analyst", "admin"}
 
 
 def staff(status: int, others: int = 403) -> dict[str, int]:
@@ -43,6 +44,17 @@ EXPECTED = {
     "cases.document": ("GET", "/cases/{case}/documents/{document}", 302, staff(200)),
     "cases.upload": ("POST", "/cases/{case}/documents", 302, staff(302)),  # no file: back with a message
     "cases.comment": ("POST", "/cases/{case}/comments", 302, staff(302)),  # empty: back with a message
+    "designer.index": ("GET", "/studio", 302, only(200, STUDIO)),
+    "designer.edit": ("GET", "/studio/edit/trademark/trademark.bpmn", 302, only(200, STUDIO)),
+    "designer.file": ("GET", "/studio/files/trademark/trademark.bpmn", 302, only(200, STUDIO)),
+    "designer.save": ("POST", "/studio/files/trademark/trademark.bpmn", 302, only(400, STUDIO)),  # not JSON
+    "designer.discard": ("POST", "/studio/files/trademark/trademark.bpmn/discard", 302, only(404, STUDIO)),  # no draft
+    "designer.catalog": ("GET", "/studio/catalog.json", 302, only(200, STUDIO)),
+    "designer.deploy": ("POST", "/studio/deploy", 302, only(302, STUDIO)),  # nothing to deploy: back with a message
+    "designer.diff": ("GET", "/studio/processes/trademark/diff?from=1&to=1", 302, only(200, STUDIO)),
+    "designer.plan": ("GET", "/studio/processes/trademark/migrate?from=1&to=1", 302, only(400, STUDIO)),  # same version
+    "designer.migrate": ("POST", "/studio/processes/trademark/migrate?from=1&to=1", 302, only(302, STUDIO)),  # none ticked
+    "designer.reverse": ("POST", "/studio/migrations/999/reverse", 302, only(404, STUDIO)),
     "auth.logout": ("POST", "/logout", 302, {r: 302 for r in ROLES}),
 }
 
