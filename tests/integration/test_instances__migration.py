@@ -5,14 +5,12 @@ audited, and a move can be reversed while nothing has happened in the case since
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import timedelta
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from engine.container import Ipflow
 from engine.db.models import AuditEvent, DefinitionVersion, HumanTask, InstanceMigration, Job, JobKind, JobStatus, ProcessInstance
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.operators import demo, office_deadlines, office_design, office_fees, office_patent, office_register
@@ -20,24 +18,20 @@ from engine.runtime.operators import OperatorRegistry
 from engine.services.instance_migration import migrate_instances, plan_migration, reverse_migration
 from engine.services.instances import start_instance
 from engine.services.jobs import run_due
-from engine.services.library import deploy_library
 from engine.services.messages import deliver_message
 from engine.services.tasks import complete_task, list_tasks
 from ipflow_testing import REPO, row_counts
+from library_editing import OPPOSITION_P3M, copy_library, edit, office_root, redeploy
 from scenario_support import Office, trademark_filing
 from webui.cli import main
 
-OPPOSITION_P3M = '<text>"opposition"</text></outputEntry>\n        <outputEntry id="time_limits_rule3_out1"><text>"P3M"</text>'
 EXAMINATION_REFUSAL = "the task 'Examine absolute grounds' (examination) has started and was changed in version 2"
 
 
 @pytest.fixture
 def office_library(tmp_path):
     """The office's real library, copied so that the test may edit it."""
-    root = tmp_path / "office"
-    shutil.copytree(REPO / "bpmn", root / "bpmn")
-    shutil.copytree(REPO / "forms", root / "forms")
-    return root
+    return copy_library(tmp_path / "office")
 
 
 @pytest.fixture
@@ -54,13 +48,6 @@ def quick_letters_ipflow(ipflow, office_library):
     return office_root(ipflow, office_library, office_operators_without_pdfs())
 
 
-def office_root(ipflow, library, operators) -> Ipflow:
-    settings = ipflow.settings.replace(bpmn_path=library / "bpmn", forms_path=library / "forms")
-    ctx = Ipflow.create(settings, clock=ipflow.clock, operators=operators, database=ipflow.db)
-    deploy_library(ctx, actor="analyst")
-    return ctx
-
-
 def office_operators_without_pdfs() -> OperatorRegistry:
     letters = OperatorRegistry()
 
@@ -75,21 +62,10 @@ def office_operators_without_pdfs() -> OperatorRegistry:
     return merged
 
 
-def edit(path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} is not in {path.name}"
-    path.write_text(text.replace(old, new))
-
-
-def redeploy(ipflow, process_id: str) -> None:
-    deployed = {d.process_id: d for d in deploy_library(ipflow, actor="analyst")}
-    assert deployed[process_id].created and deployed[process_id].version == 2
-
-
 def shorten_the_opposition_period_and_relabel_examination(ipflow, root) -> None:
     edit(root / "bpmn" / "common" / "time_limits.dmn", OPPOSITION_P3M, OPPOSITION_P3M.replace('"P3M"', '"P2M"'))
     edit(root / "bpmn" / "trademark" / "trademark.bpmn", 'name="Examine absolute grounds"', 'name="Examine the absolute grounds"')
-    redeploy(ipflow, "trademark")
+    assert redeploy(ipflow, "trademark") == 2
 
 
 def at_examination(ipflow) -> Office:
@@ -215,7 +191,7 @@ def test_a_timer_inside_a_called_process_keeps_its_due_date_and_the_case_goes_on
     assert before[unpaid.instance_id][1] == "fee_wait"  # the payment time limit, inside collect_fee
     ipflow.clock.advance(timedelta(days=5))
     edit(office_library / "bpmn" / "common" / "collect_fee.bpmn", 'name="Await payment"', 'name="Wait for the payment"')
-    redeploy(ipflow, "trademark")
+    assert redeploy(ipflow, "trademark") == 2
 
     report = migrate_instances(ipflow, "trademark", 1, 2, [unpaid.instance_id], "analyst")
 
@@ -230,7 +206,7 @@ def test_a_waiting_duration_timer_keeps_its_due_moment_and_fires_then(ipflow, li
     [(job_id, _, due)] = pending_timers(ipflow).values()
     ipflow.clock.advance(timedelta(days=10))  # counted again now, the timer would fall due ten days later
     edit(library / "bpmn" / "deadline.bpmn", '"P2M"', '"P3M"')
-    redeploy(ipflow, "deadline")
+    assert redeploy(ipflow, "deadline") == 2
 
     report = migrate_instances(ipflow, "deadline", 1, 2, [old.id], "analyst")
 
@@ -257,7 +233,7 @@ def test_a_case_at_a_removed_task_is_refused_untouched_and_a_case_before_it_move
     edit(path, 'targetRef="record" />', 'targetRef="answered" />')
     edit(path, '<bpmn:sequenceFlow id="f6" sourceRef="record" targetRef="answered" />', "")
     edit(path, "<bpmn:incoming>f6</bpmn:incoming>", "<bpmn:incoming>f4</bpmn:incoming>")
-    redeploy(ipflow, "deadline")
+    assert redeploy(ipflow, "deadline") == 2
     untouched = state_of(ipflow, at_task.id)
     counts = row_counts(ipflow)
 
@@ -291,7 +267,7 @@ def test_a_case_that_went_through_a_removed_task_is_refused(ipflow, library):
     edit(path, '<bpmn:sequenceFlow id="f2" sourceRef="split" targetRef="left" />', '<bpmn:sequenceFlow id="f2" sourceRef="split" targetRef="join" />')
     edit(path, '<bpmn:sequenceFlow id="f4" sourceRef="left" targetRef="join" />', "")
     edit(path, "<bpmn:incoming>f4</bpmn:incoming>", "<bpmn:incoming>f2</bpmn:incoming>")
-    redeploy(ipflow, "parallel_review")
+    assert redeploy(ipflow, "parallel_review") == 2
 
     [refused] = plan_migration(ipflow, "parallel_review", 1, 2).refused
     assert refused.reason.startswith("the case went through 'Left check' (left), which version 2 removes")
@@ -300,7 +276,7 @@ def test_a_case_that_went_through_a_removed_task_is_refused(ipflow, library):
 def test_a_case_at_a_task_whose_form_changed_is_refused(ipflow, library):
     case = start_instance(ipflow, "parallel_review", {}, business_key="F-1")
     edit(library / "forms" / "test" / "note.form.json", '"maxLength": 50', '"maxLength": 5')
-    redeploy(ipflow, "parallel_review")
+    assert redeploy(ipflow, "parallel_review") == 2
 
     [refused] = plan_migration(ipflow, "parallel_review", 1, 2).refused
 
@@ -319,7 +295,7 @@ def test_instances_that_cannot_be_tried_are_named_and_versions_must_differ(ipflo
     [task] = [t for t in list_tasks(ipflow) if t.instance_id == done.id]
     complete_task(ipflow, task.id, "clerk", {"note": "ok"})
     edit(library / "bpmn" / "deadline.bpmn", 'name="Two months pass"', 'name="The time limit runs out"')
-    redeploy(ipflow, "deadline")
+    assert redeploy(ipflow, "deadline") == 2
     moved_on = start_instance(ipflow, "deadline", {}, business_key="N-4")  # already on version 2
 
     plan = plan_migration(ipflow, "deadline", 1, 2, [running.id, other.id, done.id, moved_on.id, 999])
@@ -342,7 +318,7 @@ def test_the_cli_does_a_dry_run_then_moves_the_instances_it_names(ipflow, librar
     first = start_instance(ipflow, "deadline", {}, business_key="C-1")
     second = start_instance(ipflow, "deadline", {}, business_key="C-2")
     edit(library / "bpmn" / "deadline.bpmn", 'name="Two months pass"', 'name="The time limit runs out"')
-    redeploy(ipflow, "deadline")
+    assert redeploy(ipflow, "deadline") == 2
     env = {"IPFLOW_DATABASE_URL": settings.database_url, "IPFLOW_INSTANCE_PATH": str(settings.instance_path)}
 
     def ipflow_cli(*args: str):

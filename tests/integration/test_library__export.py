@@ -5,7 +5,6 @@ and files holding changes nobody deployed are only overwritten with --force."""
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,29 +16,22 @@ from engine.errors import Conflict
 from engine.services.library import deploy_library
 from engine.services.library_files import export_library
 from engine.services.workspace import deploy_workspace, open_file, save_file
-from ipflow_testing import REPO, build_ipflow
+from ipflow_testing import REPO
+from library_editing import TASK_NAME, TRADEMARK, copy_library, deployed_office
 from webui.cli import main
-
-TRADEMARK = "trademark/trademark.bpmn"
-TASK_NAME = 'id="check" name="Check the filing-date requirements"'
 
 
 @pytest.fixture
 def studio(settings, clock, operators):
     """A fresh database with the office's real library (bpmn/, forms/) deployed."""
-    ctx = build_ipflow(settings.database_url, settings.instance_path, clock, operators, mail_port=settings.mail.port)
-    deploy_library(ctx, actor="setup")
-    yield ctx
-    ctx.db.dispose()
+    with deployed_office(settings, clock, operators) as ctx:
+        yield ctx
 
 
 @pytest.fixture
 def library_copy(tmp_path) -> Path:
     """bpmn/ and forms/ of the repository, copied: the real folders are never written to."""
-    root = tmp_path / "copy"
-    shutil.copytree(REPO / "bpmn", root / "bpmn")
-    shutil.copytree(REPO / "forms", root / "forms")
-    return root
+    return copy_library(tmp_path / "copy")
 
 
 def hashes(ctx) -> dict[str, str]:

@@ -15,7 +15,6 @@ from engine.db.models.library import LibraryDraft
 from engine.errors import ConcurrentUpdate, Conflict, InvalidInput, NotFound
 from engine.services.filing import file_application
 from engine.services.instances import show_instance, start_instance
-from engine.services.library import deploy_library
 from engine.services.library_view import library_overview
 from engine.services.workspace import (
     MAX_FILE_BYTES,
@@ -25,21 +24,17 @@ from engine.services.workspace import (
     save_file,
     workspace_files,
 )
-from ipflow_testing import build_ipflow
+from library_editing import TASK_NAME, TRADEMARK, deployed_office
 from scenario_support import trademark_filing
 
-TRADEMARK = "trademark/trademark.bpmn"
-TASK_NAME = 'id="check" name="Check the filing-date requirements"'
 CONDITION = ">decision == 'accept'</bpmn:conditionExpression>"
 
 
 @pytest.fixture
 def studio(settings, clock, operators):
     """A fresh database with the office's real library (bpmn/, forms/) deployed."""
-    ctx = build_ipflow(settings.database_url, settings.instance_path, clock, operators, mail_port=settings.mail.port)
-    deploy_library(ctx, actor="setup")
-    yield ctx
-    ctx.db.dispose()
+    with deployed_office(settings, clock, operators) as ctx:
+        yield ctx
 
 
 def edit(ctx, path: str, old: str, new: str) -> str:

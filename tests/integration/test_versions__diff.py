@@ -4,50 +4,27 @@ what changed about each, flags user tasks and timers, and reaches into called pr
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 from click.testing import CliRunner
 
-from engine.container import Ipflow
 from engine.errors import NotFound
-from engine.services.library import deploy_library
 from engine.services.version_diff import diff_versions
 from ipflow_testing import REPO
+from library_editing import OPPOSITION_P3M, copy_library, edit, office_root, redeploy
 from webui.cli import main
-
-OPPOSITION_P3M = '<text>"opposition"</text></outputEntry>\n        <outputEntry id="time_limits_rule3_out1"><text>"P3M"</text>'
 
 
 @pytest.fixture
 def office_library(tmp_path):
     """The office's real library, copied so that the test may edit it."""
-    root = tmp_path / "office"
-    shutil.copytree(REPO / "bpmn", root / "bpmn")
-    shutil.copytree(REPO / "forms", root / "forms")
-    return root
+    return copy_library(tmp_path / "office")
 
 
 @pytest.fixture
 def office_ipflow(ipflow, office_library):
-    """An Ipflow on the same database that runs the real library (deployed as version 1); a composition
-    root of its own, because the letter templates are found once per root."""
-    settings = ipflow.settings.replace(bpmn_path=office_library / "bpmn", forms_path=office_library / "forms")
-    ctx = Ipflow.create(settings, clock=ipflow.clock, operators=ipflow.operators, database=ipflow.db)
-    deploy_library(ctx, actor="analyst")
-    return ctx
-
-
-def edit(path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} is not in {path.name}"
-    path.write_text(text.replace(old, new))
-
-
-def redeploy(ipflow, process_id: str) -> int:
-    deployed = {d.process_id: d for d in deploy_library(ipflow, actor="analyst")}
-    assert deployed[process_id].created
-    return deployed[process_id].version
+    """An Ipflow on the same database that runs the real library (deployed as version 1)."""
+    return office_root(ipflow, office_library, ipflow.operators)
 
 
 def test_a_relabelled_user_task_a_changed_period_and_a_called_process_show_as_changed(office_ipflow, office_library):

@@ -56,45 +56,57 @@ function splitRoles(value) {
 
 // --- entries (preact components) ---
 
-function PropertyText(props) {
-  const { element, id, name, label, description } = props;
+/**
+ * What every entry below shares: the panel's element and id, the injector its setter changes the
+ * file through (so each change is one undoable command), and the panel's debounced input for typed
+ * text. `read(element)` and `write(element, injector, value)` say where the value lives; the rest
+ * (label, description, getOptions …) goes to the panel's entry component as it is.
+ */
+function entry(props, component, { read, write, ...shown }) {
+  const { element, id } = props;
   const injector = useService('injector');
   const debounce = useService('debounceInput');
-  return h(TextFieldEntry, {
+  const typed = component === TextFieldEntry || component === TextAreaEntry;
+  return h(component, {
     element,
     id,
+    ...shown,
+    ...(typed ? { debounce } : {}),
+    getValue: () => read(element),
+    setValue: (value) => write(element, injector, value),
+  });
+}
+
+const trimmed = (value) => (value || '').trim();
+const operatorAttribute = (element, name) => (operatorOf(element) && operatorOf(element).get(name)) || '';
+
+function PropertyText(props) {
+  const { name, label, description } = props;
+  return entry(props, TextFieldEntry, {
     label,
     description,
-    debounce,
-    getValue: () => propertyValue(element, name),
-    setValue: (value) => setProperty(element, injector, name, (value || '').trim()),
+    read: (element) => propertyValue(element, name),
+    write: (element, injector, value) => setProperty(element, injector, name, trimmed(value)),
   });
 }
 
 function FormKey(props) {
-  const { element, id } = props;
-  const injector = useService('injector');
   const catalog = useService('studioCatalog');
-  return h(SelectEntry, {
-    element,
-    id,
+  return entry(props, SelectEntry, {
     label: 'Form',
     description: 'The form the person fills in (forms/<key>.form.json).',
-    getValue: () => propertyValue(element, 'formKey'),
-    setValue: (value) => setProperty(element, injector, 'formKey', value),
-    getOptions: () => choices(catalog.forms, propertyValue(element, 'formKey'), '(no form)'),
+    read: (element) => propertyValue(element, 'formKey'),
+    write: (element, injector, value) => setProperty(element, injector, 'formKey', value),
+    getOptions: () => choices(catalog.forms, propertyValue(props.element, 'formKey'), '(no form)'),
   });
 }
 
 function CandidateRole(props) {
-  const { element, id, role, known } = props;
-  const injector = useService('injector');
-  return h(CheckboxEntry, {
-    element,
-    id,
+  const { role, known } = props;
+  return entry(props, CheckboxEntry, {
     label: known ? role : role + NOT_IN_LIBRARY,
-    getValue: () => splitRoles(propertyValue(element, 'candidateRoles')).includes(role),
-    setValue: (checked) => {
+    read: (element) => splitRoles(propertyValue(element, 'candidateRoles')).includes(role),
+    write: (element, injector, checked) => {
       const roles = splitRoles(propertyValue(element, 'candidateRoles')).filter((other) => other !== role);
       if (checked) {
         roles.push(role);
@@ -105,160 +117,123 @@ function CandidateRole(props) {
 }
 
 function TextExtension(props) {
-  const { element, id, type, label, description, rows } = props;
-  const injector = useService('injector');
-  const debounce = useService('debounceInput');
-  return h(TextAreaEntry, {
-    element,
-    id,
+  const { type, label, description, rows } = props;
+  return entry(props, TextAreaEntry, {
     label,
     description,
-    debounce,
     rows: rows || 4,
     monospace: true,
-    getValue: () => textValue(element, type),
-    setValue: (value) => setText(element, injector, type, value || ''),
+    read: (element) => textValue(element, type),
+    write: (element, injector, value) => setText(element, injector, type, value || ''),
   });
 }
 
 function DecisionId(props) {
-  const { element, id } = props;
-  const injector = useService('injector');
-  const debounce = useService('debounceInput');
-  return h(TextFieldEntry, {
-    element,
-    id,
+  const type = 'spiffworkflow:CalledDecisionId';
+  return entry(props, TextFieldEntry, {
     label: 'Decision',
     description: 'The id of a decision in a .dmn file of the library.',
-    debounce,
-    getValue: () => textValue(element, 'spiffworkflow:CalledDecisionId'),
-    setValue: (value) => setText(element, injector, 'spiffworkflow:CalledDecisionId', (value || '').trim()),
+    read: (element) => textValue(element, type),
+    write: (element, injector, value) => setText(element, injector, type, trimmed(value)),
   });
 }
 
 function Operator(props) {
-  const { element, id } = props;
-  const injector = useService('injector');
   const catalog = useService('studioCatalog');
-  const current = () => (operatorOf(element) && operatorOf(element).get('id')) || '';
-  return h(SelectEntry, {
-    element,
-    id,
+  const names = () => catalog.operators.map((operator) => operator.name);
+  return entry(props, SelectEntry, {
     label: 'Operator',
     description: 'What the engine does at this step.',
-    getValue: current,
-    setValue: (value) => setOperatorAttribute(element, injector, 'id', value),
-    getOptions: () => choices(catalog.operators.map((operator) => operator.name), current(), '(no operator)'),
+    read: (element) => operatorAttribute(element, 'id'),
+    write: (element, injector, value) => setOperatorAttribute(element, injector, 'id', value),
+    getOptions: () => choices(names(), operatorAttribute(props.element, 'id'), '(no operator)'),
   });
 }
 
 function ResultVariable(props) {
-  const { element, id } = props;
-  const injector = useService('injector');
-  const debounce = useService('debounceInput');
-  return h(TextFieldEntry, {
-    element,
-    id,
+  return entry(props, TextFieldEntry, {
     label: 'Result variable',
     description: 'Where the operator’s answer is kept in the process data.',
-    debounce,
-    getValue: () => (operatorOf(element) && operatorOf(element).get('resultVariable')) || '',
-    setValue: (value) => setOperatorAttribute(element, injector, 'resultVariable', (value || '').trim()),
+    read: (element) => operatorAttribute(element, 'resultVariable'),
+    write: (element, injector, value) => setOperatorAttribute(element, injector, 'resultVariable', trimmed(value)),
   });
 }
 
 function Parameter(props) {
-  const { element, id, parameter, known } = props;
-  const injector = useService('injector');
-  const debounce = useService('debounceInput');
-  return h(TextFieldEntry, {
-    element,
-    id,
+  const { parameter, known } = props;
+  return entry(props, TextFieldEntry, {
     label: known ? parameter : parameter + ' (not a parameter of this operator)',
     description: known ? 'An expression, e.g. case_id or \'receipt\'.' : undefined,
-    debounce,
-    getValue: () => parameterValue(element, parameter),
-    setValue: (value) => setParameter(element, injector, parameter, value || ''),
+    read: (element) => parameterValue(element, parameter),
+    write: (element, injector, value) => setParameter(element, injector, parameter, value || ''),
   });
 }
 
 function CalledElement(props) {
-  const { element, id } = props;
-  const modeling = useService('modeling');
   const catalog = useService('studioCatalog');
-  const current = () => getBusinessObject(element).get('calledElement') || '';
-  return h(SelectEntry, {
-    element,
-    id,
+  const current = (element) => getBusinessObject(element).get('calledElement') || '';
+  return entry(props, SelectEntry, {
     label: 'Called process',
     description: 'The process this step runs and waits for.',
-    getValue: current,
-    setValue: (value) => modeling.updateProperties(element, { calledElement: value || undefined }),
-    getOptions: () => choices(catalog.processes, current(), '(no process)'),
+    read: current,
+    write: (element, injector, value) =>
+      injector.get('modeling').updateProperties(element, { calledElement: value || undefined }),
+    getOptions: () => choices(catalog.processes, current(props.element), '(no process)'),
   });
 }
 
 // --- groups ---
 
+/** One of our groups, open from the start. */
+function openGroup(id, label, entries) {
+  return { id, label, component: Group, shouldOpen: true, entries };
+}
+
 function userTaskGroups(element, catalog) {
   const roles = splitRoles(propertyValue(element, 'candidateRoles'));
   const roleNames = [...catalog.roles, ...roles.filter((role) => !catalog.roles.includes(role))];
   return [
-    {
-      id: 'ipflow-user-task',
-      label: 'User task',
-      component: Group,
-      shouldOpen: true,
-      entries: [
-        { id: 'formKey', component: FormKey, element },
-        {
-          id: 'dueIn',
-          component: PropertyText,
-          element,
-          name: 'dueIn',
-          label: 'Due in',
-          description: "An expression: a duration such as 'P5D' (five days) or a date.",
-        },
-        {
-          id: 'priority',
-          component: PropertyText,
-          element,
-          name: 'priority',
-          label: 'Priority',
-          description: 'An expression; 1 is the most urgent.',
-        },
-      ],
-    },
-    {
-      id: 'ipflow-candidate-roles',
-      label: 'Candidate roles',
-      component: Group,
-      shouldOpen: true,
-      entries: roleNames.map((role) => ({
+    openGroup('ipflow-user-task', 'User task', [
+      { id: 'formKey', component: FormKey, element },
+      {
+        id: 'dueIn',
+        component: PropertyText,
+        element,
+        name: 'dueIn',
+        label: 'Due in',
+        description: "An expression: a duration such as 'P5D' (five days) or a date.",
+      },
+      {
+        id: 'priority',
+        component: PropertyText,
+        element,
+        name: 'priority',
+        label: 'Priority',
+        description: 'An expression; 1 is the most urgent.',
+      },
+    ]),
+    openGroup(
+      'ipflow-candidate-roles',
+      'Candidate roles',
+      roleNames.map((role) => ({
         id: 'candidateRole-' + role,
         component: CandidateRole,
         element,
         role,
         known: catalog.roles.includes(role),
       })),
-    },
-    {
-      id: 'ipflow-instructions',
-      label: 'Instructions',
-      component: Group,
-      shouldOpen: true,
-      entries: [
-        {
-          id: 'instructionsForEndUser',
-          component: TextExtension,
-          element,
-          type: 'spiffworkflow:InstructionsForEndUser',
-          label: 'Instructions for the person doing the task',
-          description: 'Markdown; {{ case.number }} and other case data may be used.',
-          rows: 10,
-        },
-      ],
-    },
+    ),
+    openGroup('ipflow-instructions', 'Instructions', [
+      {
+        id: 'instructionsForEndUser',
+        component: TextExtension,
+        element,
+        type: 'spiffworkflow:InstructionsForEndUser',
+        label: 'Instructions for the person doing the task',
+        description: 'Markdown; {{ case.number }} and other case data may be used.',
+        rows: 10,
+      },
+    ]),
   ];
 }
 
@@ -279,7 +254,7 @@ function serviceTaskGroup(element, catalog) {
   for (const parameter of present.filter((id) => !wanted.includes(id))) {
     entries.push({ id: 'parameter-' + parameter, component: Parameter, element, parameter, known: !described });
   }
-  return { id: 'ipflow-service', label: 'Service operator', component: Group, shouldOpen: true, entries };
+  return openGroup('ipflow-service', 'Service operator', entries);
 }
 
 function scriptsGroup(element) {
@@ -315,22 +290,11 @@ function ipflowGroups(element, catalog) {
     groups.push(serviceTaskGroup(element, catalog));
   }
   if (is(element, 'bpmn:BusinessRuleTask')) {
-    groups.push({
-      id: 'ipflow-decision',
-      label: 'Decision',
-      component: Group,
-      shouldOpen: true,
-      entries: [{ id: 'calledDecisionId', component: DecisionId, element }],
-    });
+    groups.push(openGroup('ipflow-decision', 'Decision', [{ id: 'calledDecisionId', component: DecisionId, element }]));
   }
   if (is(element, 'bpmn:CallActivity')) {
-    groups.push({
-      id: 'ipflow-called-element',
-      label: 'Called process',
-      component: Group,
-      shouldOpen: true,
-      entries: [{ id: 'calledElement', component: CalledElement, element }],
-    });
+    const entries = [{ id: 'calledElement', component: CalledElement, element }];
+    groups.push(openGroup('ipflow-called-element', 'Called process', entries));
   }
   if (is(element, 'bpmn:Activity')) {
     groups.push(scriptsGroup(element));

@@ -22,7 +22,7 @@ import 'bpmn-js-bpmnlint/dist/assets/css/bpmn-js-bpmnlint.css';
 
 import spiffworkflowModdle from './spiffworkflow-moddle.json';
 import { ipflowPropertiesModule } from './studio-bpmn-properties.js';
-import { startStudio } from './studio-page.js';
+import { importXML, savedXML, startStudio } from './studio-page.js';
 
 const PROBLEM_MARKER = 'studio-has-problem';
 // Below this scale task names cannot be read: a long process then opens at its start, at this scale.
@@ -78,20 +78,15 @@ function bpmnEditor() {
         ],
         moddleExtensions: { spiffworkflow: spiffworkflowModdle },
       });
-      try {
-        await modeler.importXML(xml);
-      } catch (error) {
-        modeler.destroy();
+      await importXML(modeler, host, xml, 'BPMN').catch((error) => {
         modeler = null;
-        host.replaceChildren();
-        throw new Error('the BPMN file could not be read (' + error.message + ').');
-      }
+        throw error;
+      });
       showReadably(modeler.get('canvas'));
     },
 
-    async content() {
-      const { xml } = await modeler.saveXML({ format: true });
-      return xml;
+    content() {
+      return savedXML(modeler);
     },
 
     onChange(callback) {

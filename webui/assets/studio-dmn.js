@@ -20,7 +20,7 @@ import 'dmn-js/dist/assets/dmn-js-boxed-expression.css';
 import 'dmn-js/dist/assets/dmn-js-boxed-expression-controls.css';
 import 'dmn-js/dist/assets/dmn-font/css/dmn.css';
 
-import { startStudio } from './studio-page.js';
+import { importXML, savedXML, startStudio } from './studio-page.js';
 
 const VIEW_NAMES = {
   drd: 'Decision requirements',
@@ -115,19 +115,14 @@ function dmnEditor() {
         drawTabs(views, activeView);
         host.setAttribute('data-active-view', activeView ? activeView.element.id : '');
       });
-      try {
-        await modeler.importXML(xml);
-      } catch (error) {
-        modeler.destroy();
+      await importXML(modeler, host, xml, 'DMN').catch((error) => {
         modeler = null;
-        host.replaceChildren();
-        throw new Error('the DMN file could not be read (' + error.message + ').');
-      }
+        throw error;
+      });
     },
 
-    async content() {
-      const { xml } = await modeler.saveXML({ format: true });
-      return xml;
+    content() {
+      return savedXML(modeler);
     },
 
     onChange(callback) {

@@ -307,6 +307,26 @@ class StudioPage {
   }
 }
 
+/**
+ * Read a file into a freshly made bpmn-js or dmn-js modeler. When it cannot be read the modeler is
+ * destroyed and the host emptied, and the error says why in a sentence (`label`: "BPMN", "DMN").
+ */
+export async function importXML(modeler, host, xml, label) {
+  try {
+    await modeler.importXML(xml);
+  } catch (error) {
+    modeler.destroy();
+    host.replaceChildren();
+    throw new Error('the ' + label + ' file could not be read (' + error.message + ').');
+  }
+}
+
+/** What a bpmn-js or dmn-js modeler holds, as the XML to save. */
+export async function savedXML(modeler) {
+  const { xml } = await modeler.saveXML({ format: true });
+  return xml;
+}
+
 /** Start the page's editor once the document is parsed (the script is loaded with defer). */
 export function startStudio(kind, editor) {
   const begin = () => {
