@@ -1,4 +1,5 @@
-"""Small helpers every area's views share: the app's Ipflow, and where a form may send people next."""
+"""Small helpers every area's views share: the app's Ipflow, where a form may send people next,
+and what to tell them when their input was refused."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 
 from engine.container import Ipflow
+from engine.errors import InvalidInput
 
 
 def ipflow() -> Ipflow:
@@ -20,3 +22,8 @@ def safe_next(target: str | None) -> str | None:
         return None
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc and target.startswith("/") else None
+
+
+def field_messages(exc: InvalidInput) -> list[str]:
+    """The messages a person can act on (the fields' own), else the error's sentence."""
+    return [m for messages in (exc.fields or {}).values() for m in messages] or [str(exc)]

@@ -25,7 +25,7 @@ from engine.errors import NotFound
 from engine.runtime.elements import element_names
 from engine.runtime.progress import element_progress
 from engine.runtime.state import load_state
-from engine.services.cases import CaseSummary, DocumentView, case_summary
+from engine.services.cases import CaseSummary, DocumentView, case_summary, view_of
 from engine.services.library import specs_for
 from engine.services.tasks import task_row
 from engine.services.views import TaskRow
@@ -146,5 +146,5 @@ def case_document(ctx: Ipflow, case_id: int, document_id: int) -> tuple[Document
         row = session.scalar(select(Document).where(Document.id == document_id, Document.case_id == case_id))
         if row is None:
             raise NotFound(f"case {case_id} has no document {document_id}")
-        view = DocumentView(row.id, str(row.kind), row.name, row.media_type, row.size, row.sha256, row.created_at, row.created_by)
+        view = view_of(DocumentView, row)
     return view, ctx.documents.open(view.sha256)

@@ -225,7 +225,7 @@ def case_summary(session: Session, case_id: int) -> CaseSummary:
     def rows(model, *where, order_by):
         return session.scalars(select(model).where(model.case_id == case_id, *where).order_by(*order_by)).all()
 
-    parties = [_view(PartyView, p) for p in rows(Party, order_by=(Party.role, Party.position))]
+    parties = [view_of(PartyView, p) for p in rows(Party, order_by=(Party.role, Party.position))]
     sheet_ids = select(FeeSheet.id).where(FeeSheet.case_id == case_id)
     payments = session.scalars(
         select(Payment)
@@ -254,23 +254,23 @@ def case_summary(session: Session, case_id: int) -> CaseSummary:
         classes=classes,
         particulars=particulars,
         fee_sheets=tuple(
-            _view(FeeSheetView, s, lines=tuple(s.lines or ()))
+            view_of(FeeSheetView, s, lines=tuple(s.lines or ()))
             for s in rows(FeeSheet, order_by=(FeeSheet.computed_at, FeeSheet.id))
         ),
-        payments=tuple(_view(PaymentView, p) for p in payments),
+        payments=tuple(view_of(PaymentView, p) for p in payments),
         open_deadlines=tuple(
-            _view(DeadlineView, d)
+            view_of(DeadlineView, d)
             for d in rows(Deadline, Deadline.status == DeadlineStatus.OPEN, order_by=(Deadline.due_date, Deadline.id))
         ),
-        documents=tuple(_view(DocumentView, d) for d in rows(Document, order_by=(Document.created_at, Document.id))),
+        documents=tuple(view_of(DocumentView, d) for d in rows(Document, order_by=(Document.created_at, Document.id))),
         publications=tuple(
-            _view(PublicationView, p) for p in rows(Publication, order_by=(Publication.published_on, Publication.id))
+            view_of(PublicationView, p) for p in rows(Publication, order_by=(Publication.published_on, Publication.id))
         ),
-        register_entry=_view(RegisterView, entry) if entry else None,
+        register_entry=view_of(RegisterView, entry) if entry else None,
     )
 
 
-def _view(cls: type[V], row: Any, **values: Any) -> V:
+def view_of(cls: type[V], row: Any, **values: Any) -> V:
     """A read model filled from the row's attributes of the same names (`values` override)."""
     return cls(**{f.name: values[f.name] if f.name in values else getattr(row, f.name) for f in fields(cls)})
 

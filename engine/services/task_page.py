@@ -12,12 +12,11 @@ from engine.domain.instructions import render_instructions
 from engine.errors import NotFound, PermissionDenied, ScriptError
 from engine.forms import FormDefinition
 from engine.runtime.elements import instructions_for
+from engine.services.assignment import MANAGER_ROLE
 from engine.services.cases import CaseSummary, case_summary, office_today
 from engine.services.library import form_for, specs_for
-from engine.services.tasks import task_row
+from engine.services.tasks import active_user, may_complete, task_row
 from engine.services.views import TaskRow
-
-MANAGER = "manager"
 
 
 @dataclass(frozen=True)
@@ -37,17 +36,11 @@ class TaskPage:
 
 def task_page(ctx: Ipflow, task_id: str, username: str) -> TaskPage:
     with ctx.db.reading() as session:
-        row = session.get(HumanTask, task_id)
-        if row is None:
-            raise NotFound(f"there is no task {task_id}; it may have been cancelled when its case moved on")
-        user = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
-        if user is None:
-            raise NotFound(f"no active user named {username!r}")
-        roles = user.role_names
-        offered = bool(set(row.roles) & roles)
-        manages = MANAGER in roles
-        if not (offered or manages or row.assignee == username or row.completed_by == username):
-            raise PermissionDenied(f"{row.name!r} is work for {', '.join(row.roles) or 'nobody'}; you have {', '.join(sorted(roles))}")
+        row = _task(session, task_id)
+        user = active_user(session, username)
+        _check_may_see(row, user)
+        offered = bool(set(row.roles) & user.role_names)
+        manages = MANAGER_ROLE in user.role_names
         instance = session.get(ProcessInstance, row.instance_id)
         version = session.get(DefinitionVersion, instance.definition_version_id)
         form = form_for(ctx, session, version.id, row.form_key) if row.form_key else None
@@ -64,10 +57,38 @@ def task_page(ctx: Ipflow, task_id: str, username: str) -> TaskPage:
             case=case,
             process_id=instance.process_id,
             completed_by=row.completed_by,
-            may_complete=is_open and (row.assignee == username if row.assignee else offered),
+            may_complete=is_open and may_complete(row, user),
             may_claim=is_open and row.assignee is None and (offered or manages),
             may_return=is_open and row.assignee is not None and (row.assignee == username or manages),
         )
+
+
+def task_form(ctx: Ipflow, task_id: str, username: str) -> FormDefinition | None:
+    """Only the form of a task (pinned to its case's version), for someone who may see the task:
+    what a submission is read against, without building the whole page. Who may submit is
+    checked where the submission is taken (complete_task, save_draft)."""
+    with ctx.db.reading() as session:
+        row = _task(session, task_id)
+        _check_may_see(row, active_user(session, username))
+        if not row.form_key:
+            return None
+        version_id = session.scalar(select(ProcessInstance.definition_version_id).where(ProcessInstance.id == row.instance_id))
+        return form_for(ctx, session, version_id, row.form_key)
+
+
+def _check_may_see(row: HumanTask, user: User) -> None:
+    """Tasks offered to one of your roles, yours, or done by you; managers see every task."""
+    roles = user.role_names
+    if set(row.roles) & roles or MANAGER_ROLE in roles or user.username in (row.assignee, row.completed_by):
+        return
+    raise PermissionDenied(f"{row.name!r} is work for {', '.join(row.roles) or 'nobody'}; you have {', '.join(sorted(roles))}")
+
+
+def _task(session, task_id: str) -> HumanTask:
+    row = session.get(HumanTask, task_id)
+    if row is None:
+        raise NotFound(f"there is no task {task_id}; it may have been cancelled when its case moved on")
+    return row
 
 
 def _instructions(ctx: Ipflow, version: DefinitionVersion, row: HumanTask, case: CaseSummary | None) -> tuple[str | None, str | None]:

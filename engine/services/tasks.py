@@ -43,7 +43,7 @@ def list_tasks(ctx: Ipflow, user: str | None = None, role: str | None = None, li
     with ctx.db.reading() as session:
         query = select(HumanTask).where(HumanTask.status == TaskStatus.OPEN)
         if user is not None:
-            account = _user(session, user)
+            account = active_user(session, user)
             offered = select(TaskCandidateRole.task_id).where(TaskCandidateRole.role.in_(account.role_names))
             query = query.where(
                 (HumanTask.assignee == user) | ((HumanTask.assignee.is_(None)) & HumanTask.id.in_(offered))
@@ -72,7 +72,7 @@ def _complete(ctx: Ipflow, task_id: str, username: str, data: Mapping[str, Any])
         row = session.get(HumanTask, task_id)
         if row is None:
             raise NotFound(f"task {task_id} does not exist")
-        user = _user(session, username)
+        user = active_user(session, username)
         instance = session.get(ProcessInstance, row.instance_id)
         cleaned = _validated(ctx, session, instance, row, data)
         with step(ctx, session, row.instance_id, actor=username) as current:
@@ -87,7 +87,7 @@ def _complete(ctx: Ipflow, task_id: str, username: str, data: Mapping[str, Any])
         next_rows = session.scalars(
             select(HumanTask).where(HumanTask.instance_id == row.instance_id, HumanTask.status == TaskStatus.OPEN)
         ).all()
-        mine = [task_row(r) for r in next_rows if _may_complete(r, user)]
+        mine = [task_row(r) for r in next_rows if may_complete(r, user)]
     return Completion(done, tuple(mine))
 
 
@@ -99,19 +99,20 @@ def save_draft(ctx: Ipflow, task_id: str, username: str, values: Mapping[str, An
     nobody holds it: a half-done decision belongs to the person who started it."""
     if not isinstance(values, Mapping):
         raise InvalidInput("draft values must be an object", {"data": ["Give an object of field values."]})
-    if len(json.dumps(values, default=str)) > MAX_DRAFT_BYTES:
+    text = json.dumps(values, default=str)
+    if len(text) > MAX_DRAFT_BYTES:
         raise InvalidInput("the draft is too large", {"data": [f"A draft holds at most {MAX_DRAFT_BYTES // 1024} KiB of text."]})
     with ctx.db.transaction() as session:
         row = session.get(HumanTask, task_id, with_for_update=True)
         if row is None:
             raise NotFound(f"task {task_id} does not exist")
-        user = _user(session, username)
+        user = active_user(session, username)
         _check_may_complete(row, user)
         if row.assignee is None:
             row.assignee = username
             audit(session, ctx, "task_claimed", username, row.instance_id, task_id=task_id, element_id=row.element_id,
                   data={"from": None, "to": username, "by": "draft"})
-        row.draft = json.loads(json.dumps(values, default=str))
+        row.draft = json.loads(text)
         return task_row(row)
 
 
@@ -124,14 +125,15 @@ def _validated(ctx: Ipflow, session: Session, instance: ProcessInstance, row: Hu
     return validate_submission(form, data)
 
 
-def _user(session: Session, username: str) -> User:
+def active_user(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
     if user is None or not user.active:
         raise NotFound(f"no active user named {username!r}")
     return user
 
 
-def _may_complete(row: HumanTask, user: User) -> bool:
+def may_complete(row: HumanTask, user: User) -> bool:
+    """Open work of this person: assigned to them, or unassigned and offered to one of their roles."""
     if row.assignee is not None:
         return row.assignee == user.username
     return bool(set(row.roles) & user.role_names)
@@ -140,7 +142,7 @@ def _may_complete(row: HumanTask, user: User) -> bool:
 def _check_may_complete(row: HumanTask, user: User) -> None:
     if row.status != TaskStatus.OPEN:
         raise Conflict(f"task {row.id} ({row.name}) is already {row.status}" + (f" by {row.completed_by}" if row.completed_by else ""))
-    if not _may_complete(row, user):
+    if not may_complete(row, user):
         if row.assignee is not None:
             raise PermissionDenied(f"task {row.name!r} is assigned to {row.assignee}, not to {user.username}")
         raise PermissionDenied(

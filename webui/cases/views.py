@@ -11,7 +11,7 @@ from engine.errors import InvalidInput
 from engine.services.case_file import case_diagram, case_document, case_file
 from engine.services.case_notes import add_comment, upload_document
 from webui.cases import bp
-from webui.navigation import ipflow
+from webui.navigation import field_messages, ipflow
 from webui.security import STAFF, roles_required
 
 # Shown inline (the mark image); everything else is offered as a download, never rendered here.
@@ -53,7 +53,7 @@ def upload(case_id: int):
     try:
         upload_document(ipflow(), case_id, current_user.username, sent.filename, sent.read())
     except InvalidInput as exc:
-        flash(f"“{sent.filename}” was not uploaded: " + " ".join(m for ms in (exc.fields or {}).values() for m in ms), "error")
+        flash(f"“{sent.filename}” was not uploaded: " + " ".join(field_messages(exc)), "error")
     else:
         flash(f"“{sent.filename}” uploaded.", "success")
     return redirect(url_for("cases.case_file", case_id=case_id, _anchor="documents"))
@@ -65,7 +65,7 @@ def comment(case_id: int):
     try:
         add_comment(ipflow(), case_id, current_user.username, request.form.get("body", ""))
     except InvalidInput as exc:
-        flash("The comment was not added: " + " ".join(m for ms in (exc.fields or {}).values() for m in ms), "error")
+        flash("The comment was not added: " + " ".join(field_messages(exc)), "error")
     else:
         flash("Comment added.", "success")
     return redirect(url_for("cases.case_file", case_id=case_id, _anchor="comments"))

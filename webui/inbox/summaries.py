@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from engine.errors import InvalidInput
 from engine.services.assignment import BulkResult
 
 
@@ -20,8 +19,3 @@ def bulk_messages(result: BulkResult, done: str, verb: str, **values: str) -> li
         reasons = "; ".join(f"{name}: {reason}" for _, name, reason in result.refused)
         messages.append(("error", f"{tasks(len(result.refused))} could not be {verb}: {reasons}."))
     return messages
-
-
-def field_messages(exc: InvalidInput) -> list[str]:
-    """The messages a person can act on (the fields' own), else the error's sentence."""
-    return [m for messages in exc.fields.values() for m in messages] or [str(exc)]

@@ -13,8 +13,8 @@ from engine.services.inbox_query import RIGHT_TYPES, SORTS, InboxQuery
 from engine.services.saved_filters import delete_filter as delete_saved_filter
 from engine.services.saved_filters import save_filter as save_named_filter
 from webui.inbox import bp
-from webui.inbox.summaries import bulk_messages, field_messages
-from webui.navigation import ipflow, safe_next
+from webui.inbox.summaries import bulk_messages
+from webui.navigation import field_messages, ipflow, safe_next
 from webui.security import MANAGERS, STAFF, roles_required
 
 TAB_TITLES = {"mine": "My tasks", "groups": "My groups' tasks", "all": "All"}

@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from engine.errors import Conflict, InvalidInput, PermissionDenied
-from engine.services.task_page import TaskPage, task_page
+from engine.services.task_page import TaskPage, task_form, task_page
 from engine.services.tasks import complete_task, list_tasks, save_draft
 from webui.navigation import ipflow
 from webui.security import STAFF, roles_required
@@ -25,8 +25,7 @@ def show(task_id: str):
 @bp.post("/<task_id>/draft", endpoint="save_draft")
 @roles_required(*STAFF)
 def keep_draft(task_id: str):
-    page = task_page(ipflow(), task_id, current_user.username)
-    values = posted_values(page.form, request.form) if page.form else {}
+    values = _posted(task_form(ipflow(), task_id, current_user.username))
     try:
         save_draft(ipflow(), task_id, current_user.username, values)
     except (Conflict, PermissionDenied) as exc:
@@ -39,12 +38,12 @@ def keep_draft(task_id: str):
 @bp.post("/<task_id>/complete")
 @roles_required(*STAFF)
 def complete(task_id: str):
-    page = task_page(ipflow(), task_id, current_user.username)
-    values = posted_values(page.form, request.form) if page.form else {}
+    values = _posted(task_form(ipflow(), task_id, current_user.username))
     try:
         done = complete_task(ipflow(), task_id, current_user.username, values)
     except InvalidInput as exc:
         flash("The form has mistakes; see the messages next to the fields.", "error")
+        page = task_page(ipflow(), task_id, current_user.username)  # the whole page only to show it again
         return _render(page, values, exc.fields or {"": [str(exc)]}, status=422)
     except (Conflict, PermissionDenied) as exc:
         flash(f"The task was not completed: {exc}.", "error")
@@ -55,6 +54,10 @@ def complete(task_id: str):
         return redirect(url_for("inbox.index"))
     flash(f"“{done.task.name}” completed. Next: {following.name}.", "success")
     return redirect(url_for("tasks.task_page", task_id=following.id))
+
+
+def _posted(form) -> dict:
+    return posted_values(form, request.form) if form else {}
 
 
 def _render(page: TaskPage, values: dict, errors: dict, status: int = 200):
