@@ -12,6 +12,10 @@
 //     studio-bpmn.js/.css   bpmn-js Modeler + properties panel + bpmnlint (recommended rules)
 //     studio-dmn.js/.css    dmn-js Modeler
 //     studio-form.js/.css   form-js Editor + Form viewer for the preview
+// - Plain studio pages, one minified IIFE each, no stylesheet of their own:
+//     studio-diff.js     two versions' diagrams side by side, added/removed/changed elements coloured
+//     studio-migrate.js  moving running cases in batches with a progress display
+//     studio-letter.js   the letter template editor with a preview against a real case
 //   bpmnlint's rules are packed for the browser here, at build time: the import
 //   'bpmnlint-config:recommended' is answered with the module bpmnlint's own compile-config writes
 //   (what webpack's bpmnlint-loader does), so the bundle needs no loader and no eval.
@@ -104,6 +108,8 @@ const STUDIO = [
   { name: 'studio-form', plugins: [singlePreactPlugin('@bpmn-io/form-js-editor'), blankDragImagePlugin] },
 ];
 
+const PAGES = ['studio-diff', 'studio-migrate', 'studio-letter'];
+
 const started = Date.now();
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
@@ -114,6 +120,13 @@ await Promise.all([
     entryPoints: [join(here, 'case-diagram.js')],
     outfile: join(out, 'case-diagram.js'),
   }),
+  ...PAGES.map((name) =>
+    esbuild.build({
+      ...COMMON,
+      entryPoints: [join(here, name + '.js')],
+      outfile: join(out, name + '.js'),
+    }),
+  ),
   ...STUDIO.map(({ name, plugins }) =>
     esbuild.build({
       ...COMMON,
@@ -132,7 +145,7 @@ cpSync(join(bpmnAssets, 'bpmn-font', 'css', 'bpmn.css'), join(out, 'bpmn-font', 
 cpSync(join(bpmnAssets, 'bpmn-font', 'font'), join(out, 'bpmn-font', 'font'), { recursive: true });
 
 const kib = (file) => (statSync(join(out, file)).size / 1024).toFixed(1) + ' KiB';
-const sizes = ['case-diagram.js', ...STUDIO.flatMap(({ name }) => [name + '.js', name + '.css'])]
+const sizes = ['case-diagram.js', ...PAGES.map((name) => name + '.js'), ...STUDIO.flatMap(({ name }) => [name + '.js', name + '.css'])]
   .map((file) => `${file} ${kib(file)}`)
   .join(', ');
 console.log(`built ${relative(repo, out)}: ${sizes}; bpmn-js styles copied; in ${Date.now() - started} ms`);

@@ -1,0 +1,1 @@
+// The studio's diff page script (being written).
