@@ -9,7 +9,7 @@ from itertools import count
 from sqlalchemy import select
 
 from engine.container import Ipflow
-from engine.db.models import AuditEvent, Case, Deadline, Document, FeeSheet, Publication, RegisterEntry
+from engine.db.models import AuditEvent, Case, Deadline, Document, FeeSheet, GoodsServices, Publication, RegisterEntry
 from engine.services.filing import file_application
 from engine.services.instances import show_instance
 from engine.services.jobs import run_due
@@ -43,7 +43,9 @@ def design_filing(**overrides) -> dict:
     data = {
         "title": "Drinking glasses",
         "locarno_class": "07-01",
-        "applicants": [{"name": "Glassworks Ltd", "address": "5 Vitosha Blvd, Sofia", "country": "BG", "email": "ip@glass.example"}],
+        "applicants": [
+            {"name": "Glassworks Ltd", "address": "5 Vitosha Blvd, Sofia", "country": "BG", "email": "ip@glass.example"}
+        ],
         "designs": [
             {"product_indication": "Drinking glass", "views": 4},
             {"product_indication": "Drinking glass with stem", "views": 3},
@@ -58,7 +60,9 @@ def patent_filing(**overrides) -> dict:
     data = {
         "title": "Self-cleaning solar panel coating",
         "abstract": "A hydrophobic coating that keeps photovoltaic panels free of dust.",
-        "applicants": [{"name": "Helios Labs OOD", "address": "5 Tsarigradsko Shose, Sofia", "country": "BG", "email": "ip@helios.example"}],
+        "applicants": [
+            {"name": "Helios Labs OOD", "address": "5 Tsarigradsko Shose, Sofia", "country": "BG", "email": "ip@helios.example"}
+        ],
         "inventors": [{"name": "Ivan Petrov", "address": "12 Vitosha Blvd, Sofia", "country": "BG"}],
         "claims_total": 12,
         "claims_independent": 2,
@@ -92,7 +96,8 @@ class Office:
         return [t.name for t in self.tasks()]
 
     def complete(self, name: str, **data) -> None:
-        task = next((t for t in self.tasks() if t.name == name), None)
+        """Complete the open task called `name` (or whose element id is `name`)."""
+        task = next((t for t in self.tasks() if name in (t.name, t.element_id)), None)
         assert task is not None, f"no open task {name!r}; open: {self.task_names()}, at {self.current()}"
         user = USER_FOR_ROLE[task.candidate_roles[0]]
         complete_task(self.ipflow, task.id, user, data)
@@ -104,7 +109,9 @@ class Office:
     def pay(self, amount: Decimal | str | None = None) -> None:
         """Pay the sheet that is due (in full unless an amount is given)."""
         sheet = self.due_sheet()
-        self.send("payment_received", amount=str(amount if amount is not None else sheet.total), reference=f"PAY-{next(_references)}")
+        self.send(
+            "payment_received", amount=str(amount if amount is not None else sheet.total), reference=f"PAY-{next(_references)}"
+        )
 
     def move_to(self, day: date, hour: int = 9) -> None:
         """Move the clock to a day at the office (office time) and let the worker catch up."""
@@ -137,13 +144,18 @@ class Office:
 
     def due_sheet(self) -> FeeSheet:
         with self.ipflow.db.reading() as session:
-            sheet = session.scalar(select(FeeSheet).where(FeeSheet.case_id == self.case_id, FeeSheet.status == "due").order_by(FeeSheet.id.desc()))
+            sheet = session.scalar(
+                select(FeeSheet).where(FeeSheet.case_id == self.case_id, FeeSheet.status == "due").order_by(FeeSheet.id.desc())
+            )
             assert sheet is not None, "no fee sheet is due"
             return sheet
 
     def sheets(self) -> list[tuple[str, str, str]]:
         with self.ipflow.db.reading() as session:
-            return [(s.kind, str(s.total), str(s.status)) for s in session.scalars(select(FeeSheet).where(FeeSheet.case_id == self.case_id).order_by(FeeSheet.id))]
+            return [
+                (s.kind, str(s.total), str(s.status))
+                for s in session.scalars(select(FeeSheet).where(FeeSheet.case_id == self.case_id).order_by(FeeSheet.id))
+            ]
 
     def deadlines(self) -> list[tuple[str, str, str]]:
         with self.ipflow.db.reading() as session:
@@ -152,11 +164,19 @@ class Office:
 
     def deadline(self, kind: str) -> Deadline:
         with self.ipflow.db.reading() as session:
-            return session.scalar(select(Deadline).where(Deadline.case_id == self.case_id, Deadline.kind == kind).order_by(Deadline.id.desc()))
+            return session.scalar(
+                select(Deadline).where(Deadline.case_id == self.case_id, Deadline.kind == kind).order_by(Deadline.id.desc())
+            )
+
+    def classes(self) -> list[int]:
+        with self.ipflow.db.reading() as session:
+            return list(session.scalars(select(GoodsServices.nice_class).where(GoodsServices.case_id == self.case_id)))
 
     def letters(self) -> list[str]:
         with self.ipflow.db.reading() as session:
-            names = session.scalars(select(Document.name).where(Document.case_id == self.case_id, Document.kind == "letter").order_by(Document.id))
+            names = session.scalars(
+                select(Document.name).where(Document.case_id == self.case_id, Document.kind == "letter").order_by(Document.id)
+            )
             return [n.split("-", 3)[-1].removesuffix(".pdf") for n in names]
 
     def publication(self) -> Publication | None:
@@ -166,6 +186,27 @@ class Office:
     def register_entry(self) -> RegisterEntry | None:
         with self.ipflow.db.reading() as session:
             return session.scalar(select(RegisterEntry).where(RegisterEntry.case_id == self.case_id))
+
+
+def trademark_at_examination(ipflow: Ipflow, office: Office | None = None) -> Office:
+    """A trademark case (filed now unless given) paid and past reception, formalities and
+    classification: at absolute grounds."""
+    office = office or Office(ipflow).file("trademark", trademark_filing(goods_services=[{"nice_class": 3, "terms": "Soaps"}]))
+    office.pay()
+    # By element id: an analyst may have renamed the steps.
+    office.complete("check", filing_date_met="yes")
+    office.complete("formalities")
+    office.complete("classification", class_count_checked=len(office.classes()))
+    return office
+
+
+def trademark_in_opposition(ipflow: Ipflow, office: Office | None = None) -> Office:
+    """A trademark case (filed now unless given) accepted and published, waiting for the opposition
+    period to end."""
+    office = trademark_at_examination(ipflow, office)
+    office.complete("examination", decision="accept")
+    assert office.current() == ("opposition_wait",)
+    return office
 
 
 def elements_touched(ipflow: Ipflow) -> set[tuple[str, str]]:

@@ -23,6 +23,8 @@ from engine.services.tasks import complete_task, list_tasks
 from ipflow_testing import REPO, row_counts
 from library_editing import OPPOSITION_P3M, copy_library, edit, office_root, redeploy
 from scenario_support import Office, trademark_filing
+from scenario_support import trademark_at_examination as at_examination
+from scenario_support import trademark_in_opposition as in_opposition_period
 from webui.cli import main
 
 EXAMINATION_REFUSAL = "the task 'Examine absolute grounds' (examination) has started and was changed in version 2"
@@ -66,22 +68,6 @@ def shorten_the_opposition_period_and_relabel_examination(ipflow, root) -> None:
     edit(root / "bpmn" / "common" / "time_limits.dmn", OPPOSITION_P3M, OPPOSITION_P3M.replace('"P3M"', '"P2M"'))
     edit(root / "bpmn" / "trademark" / "trademark.bpmn", 'name="Examine absolute grounds"', 'name="Examine the absolute grounds"')
     assert redeploy(ipflow, "trademark") == 2
-
-
-def at_examination(ipflow) -> Office:
-    office = Office(ipflow).file("trademark", trademark_filing(goods_services=[{"nice_class": 3, "terms": "Soaps"}]))
-    office.pay()
-    office.complete("Check the filing-date requirements", filing_date_met="yes")
-    office.complete("Examine the formalities")
-    office.complete("Check the Nice classification", class_count_checked=1)
-    return office
-
-
-def in_opposition_period(ipflow) -> Office:
-    office = at_examination(ipflow)
-    office.complete("Examine absolute grounds", decision="accept")
-    assert office.current() == ("opposition_wait",)
-    return office
 
 
 def pending_timers(ipflow) -> dict[int, tuple[int, str, object]]:
