@@ -107,6 +107,8 @@ class Ipflow:
 
     @cached_property
     def letters(self):
+        """forms/letters/ with the letters deployed from the studio in place of their files."""
         from engine.domain.letters import LetterRenderer
+        from engine.services.letter_store import DeployedLetters
 
-        return LetterRenderer(self.settings.forms_path / "letters")
+        return LetterRenderer(self.settings.forms_path / "letters", stored=DeployedLetters(self.db))

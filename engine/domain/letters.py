@@ -19,52 +19,36 @@ The context a letter gets (dates are ISO strings, amounts numbers or decimal str
     extra           dict of anything else (e.g. your_reference, signatory {name, role})
 An optional block given as None is treated as absent, so templates test it with `is defined`.
 
-PDF: fpdf2's HTML subset (headings, paragraphs, lists, plain-text table cells; no CSS) with the
-Noto Sans faces shipped by the pymupdf-fonts wheel (Latin, Greek, Cyrillic), FiraGO from the same
-wheel as fallback (Georgian, Armenian, Hebrew, Arabic, Thai, Devanagari; without shaping, so RTL and
-Indic text is not laid out properly). No CJK: fpdf2 logs a warning and leaves such glyphs out.
+Where templates come from: each name (partials too) is looked up first in the texts the renderer
+is given (`stored`, a callable asked once per render, e.g. the letters deployed from the studio;
+or a fixed mapping through `with_templates`), then in the folder (forms/letters/, shipped with the
+release). The renderer knows nothing of where the texts are kept.
+
+PDF: engine.domain.letter_pdf lays the HTML out (fpdf2's HTML subset, no CSS).
 """
 
 from __future__ import annotations
 
-import html as htmllib
-import io
-import logging
 import re
-import tempfile
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import jinja2
-import pymupdf_fonts
-from fontTools.ttLib import TTFont
-from fpdf import FPDF
-from fpdf.fonts import TextStyle
-from fpdf.html import HTML2FPDF
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
+from engine.domain.letter_pdf import LetterFonts, letter_pdf
 from engine.errors import IpflowError, NotFound, Problem, ScriptError
 
 SUFFIX = ".html.j2"
 OPTIONAL_BLOCKS = ("representative", "fee_sheet", "deadline", "publication", "reasons")
 MONTHS = "January February March April May June July August September October November December".split()
-# pymupdf-fonts code -> (family, fpdf2 style). FiraGO fills in scripts Noto Sans lacks (Georgian, Arabic, ...).
-FONT_FACES = {
-    "notos": ("NotoSans", ""),
-    "notosbo": ("NotoSans", "B"),
-    "notosit": ("NotoSans", "I"),
-    "notosbi": ("NotoSans", "BI"),
-    "figo": ("FiraGO", ""),
-}
-FONT, FALLBACK_FONT = "NotoSans", "FiraGO"
-_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S | re.I)
-_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.S | re.I)
 
 
 @dataclass(frozen=True)
@@ -97,12 +81,22 @@ def format_money(amount: Any, currency: str = "") -> str:
 
 
 class LetterRenderer:
-    """Renders the letter templates of one folder (usually forms/letters/)."""
+    """Renders the letter templates of one folder (usually forms/letters/), with the texts of
+    `stored` (name without .html.j2 -> template text) taking the place of the folder's files."""
 
-    def __init__(self, templates_dir: Path):
+    def __init__(
+        self,
+        templates_dir: Path,
+        stored: Callable[[], Mapping[str, str]] | None = None,
+        texts: Mapping[str, str] | None = None,
+        fonts: LetterFonts | None = None,
+    ):
         self.templates_dir = Path(templates_dir).resolve()
+        self._stored = stored
+        self._fixed: Mapping[str, str] = MappingProxyType(dict(texts or {}))
+        self._current: Mapping[str, str] = self._fixed
         self.env = ImmutableSandboxedEnvironment(
-            loader=jinja2.FileSystemLoader(self.templates_dir),
+            loader=jinja2.FunctionLoader(self._source),
             autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2", "html"), default_for_string=True),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -110,21 +104,58 @@ class LetterRenderer:
         )
         self.env.filters["date"] = format_date
         self.env.filters["money"] = format_money
-        self._fonts: tempfile.TemporaryDirectory[str] | None = None
+        self._fonts = fonts or LetterFonts()
+
+    def with_templates(self, texts: Mapping[str, str]) -> LetterRenderer:
+        """A renderer of the same folder with `texts` (name -> template text) in place of its files,
+        e.g. the studio's workspace; nothing stored is asked. The fonts are shared."""
+        return LetterRenderer(self.templates_dir, texts=texts, fonts=self._fonts)
 
     def names(self) -> list[str]:
         """The letters one can render: every `*.html.j2` but the `_` partials, without the suffix."""
-        return sorted(p.name[: -len(SUFFIX)] for p in self.templates_dir.glob(f"*{SUFFIX}") if not p.name.startswith("_"))
+        self._refresh()
+        return self._names()
+
+    def _names(self) -> list[str]:
+        on_disk = {p.name[: -len(SUFFIX)] for p in self.templates_dir.glob(f"*{SUFFIX}")}
+        return sorted(n for n in on_disk | set(self._current) if not n.startswith("_"))
+
+    def _refresh(self) -> None:
+        """Ask `stored` for its texts; when they are a new mapping, cached templates reload."""
+        if self._stored is not None:
+            self._current = self._stored()
+
+    def _source(self, template: str) -> tuple[str, str, Callable[[], bool]] | None:
+        pieces = jinja2.loaders.split_template_path(template)  # refuses '..'
+        if len(pieces) != 1:
+            return None
+        name, path, held = template.removesuffix(SUFFIX), self.templates_dir / template, self._current
+        # Every template claims its file's place, so errors name letters/<name> and its line alike.
+        if name in held:
+            return held[name], str(path), lambda: self._current is held
+        try:
+            mtime = path.stat().st_mtime_ns
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        return source, str(path), lambda: self._current is held and _mtime(path) == mtime
 
     def render(self, name: str, context: Mapping[str, Any]) -> RenderedLetter:
         """The letter as HTML, PDF and the subject line from its `{% block subject %}`."""
+        name, html, subject = self.compose(name, context)
+        return RenderedLetter(name=name, html=html, pdf=self._pdf(html, f"letters/{name}"), subject=subject)
+
+    def compose(self, name: str, context: Mapping[str, Any]) -> tuple[str, str, str]:
+        """(name, html, subject) without the PDF; an empty subject is an error here too."""
         name = name.removesuffix(SUFFIX)
+        self._refresh()
         html, subject = self._render(name, context)
         if not subject:
             raise ScriptError("the subject is empty: fill {% block subject %}", element_id=f"letters/{name}")
-        return RenderedLetter(name=name, html=html, pdf=self._pdf(html, f"letters/{name}"), subject=subject)
+        return name, html, subject
 
     def render_html(self, name: str, context: Mapping[str, Any]) -> str:
+        self._refresh()
         return self._render(name.removesuffix(SUFFIX), context)[0]
 
     def render_pdf(self, html: str) -> bytes:
@@ -132,51 +163,42 @@ class LetterRenderer:
         return self._pdf(html, "letters")
 
     def _pdf(self, html: str, element_id: str) -> bytes:
-        body = _BODY.search(html)
-        title = _TITLE.search(html)
-        pdf = _LetterPDF(format="A4", unit="mm")
-        pdf.set_margins(20, 18, 20)
-        pdf.set_auto_page_break(True, margin=20)
-        for code, (family, style) in FONT_FACES.items():
-            pdf.add_font(family, style, str(self._font_dir() / f"{code}.ttf"))
-        pdf.set_fallback_fonts([FALLBACK_FONT])
-        pdf.set_font(FONT, size=10)
-        if title:
-            pdf.set_title(htmllib.unescape(title.group(1)).strip())
-        pdf.add_page()
-        headings = {
-            "h1": TextStyle(font_family=FONT, font_style="B", font_size_pt=13, color="#000000", t_margin=4, b_margin=2),
-            "h2": TextStyle(font_family=FONT, font_style="B", font_size_pt=11, color="#000000", t_margin=3, b_margin=1),
-        }
         try:
-            pdf.write_html(body.group(1) if body else html, font_family=FONT, tag_styles=headings, li_prefix_color=(0, 0, 0))
-            return bytes(pdf.output())
+            return letter_pdf(html, self._fonts)
         except Exception as exc:  # fpdf2 refuses HTML it cannot lay out (e.g. tags inside a table cell)
             raise ScriptError(f"the letter cannot be laid out as PDF: {exc}", element_id=element_id) from exc
 
-    def check_templates(self) -> list[Problem]:
-        """Compile every template (partials too) and check each letter has a subject block."""
-        if not self.templates_dir.is_dir():
-            return [Problem("forms/letters", None, "", f"the letter folder {self.templates_dir} does not exist")]
-        problems: list[Problem] = []
-        for path in sorted(self.templates_dir.glob("*.j2")):
-            name = path.name.removesuffix(SUFFIX)
-            shown = f"forms/letters/{path.name}"
-            try:
-                source = path.read_text(encoding="utf-8")
-                self.env.compile(source, path.name, str(path))
-            except jinja2.TemplateSyntaxError as exc:
-                problems.append(Problem(shown, exc.lineno, name, exc.message or str(exc)))
-            except (OSError, UnicodeDecodeError) as exc:
-                problems.append(Problem(shown, None, name, f"cannot read the template: {exc}"))
-            else:
-                if not path.name.startswith("_") and not re.search(r"{%-?\s*block\s+subject\b", source):
-                    problems.append(Problem(shown, None, name, "the letter has no {% block subject %}"))
-        return problems
+    def check_templates(self, folder: str = "forms/letters") -> list[Problem]:
+        """Compile every template (partials too) and check each letter has a subject block: the
+        folder's files with the fixed texts (`with_templates`) in their place. Problems name
+        `<folder>/<file>`. Texts from `stored` are not asked for: they were checked when saved."""
+        if not self.templates_dir.is_dir() and not self._fixed:
+            return [Problem(folder, None, "", f"the letter folder {self.templates_dir} does not exist")]
+        sources: dict[str, Callable[[], str]] = {
+            p.name.removesuffix(SUFFIX): (lambda p=p: p.read_text(encoding="utf-8"))
+            for p in self.templates_dir.glob(f"*{SUFFIX}")
+        }
+        sources.update({name: (lambda text=text: text) for name, text in self._fixed.items()})
+        return [p for name in sorted(sources) for p in self._check(name, sources[name], folder)]
+
+    def _check(self, name: str, read: Callable[[], str], folder: str) -> list[Problem]:
+        filename = name + SUFFIX
+        shown = f"{folder}/{filename}"
+        try:
+            source = read()
+            self.env.compile(source, filename, str(self.templates_dir / filename))
+        except jinja2.TemplateSyntaxError as exc:
+            return [Problem(shown, exc.lineno, name, exc.message or str(exc))]
+        except (OSError, UnicodeDecodeError) as exc:
+            return [Problem(shown, None, name, f"cannot read the template: {exc}")]
+        if not name.startswith("_") and not re.search(r"{%-?\s*block\s+subject\b", source):
+            return [Problem(shown, None, name, "the letter has no {% block subject %}")]
+        return []
 
     def _template(self, name: str) -> jinja2.Template:
-        if name not in self.names():
-            raise NotFound(f"no letter template {name!r} in {self.templates_dir} (there are: {', '.join(self.names())})")
+        names = self._names()
+        if name not in names:
+            raise NotFound(f"no letter template {name!r} in {self.templates_dir} (there are: {', '.join(names)})")
         try:
             return self.env.get_template(name + SUFFIX)
         except Exception as exc:
@@ -220,39 +242,12 @@ class LetterRenderer:
             message = f"{type(exc).__name__}: {exc}"
         return ScriptError(message, element_id=f"letters/{where}", line=line)
 
-    def _font_dir(self) -> Path:
-        # fpdf2 loads fonts from files only; the wheel ships them as Python bytes, so write them once.
-        if self._fonts is None:
-            folder = tempfile.TemporaryDirectory(prefix="ipflow-fonts-")
-            for code in FONT_FACES:
-                _write_font_without_layout(pymupdf_fonts.myfont(code), Path(folder.name) / f"{code}.ttf")
-            # fontTools warns on every subset about hinting tables it drops; that is expected.
-            logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
-            self._fonts = folder
-        return Path(self._fonts.name)
 
-
-def _write_font_without_layout(data: bytes, path: Path) -> None:
-    """Write a font without its OpenType layout tables. Letters are set without text shaping, so
-    fpdf2 never uses them, yet subsetting them took over half of every PDF's rendering time."""
-    font = TTFont(io.BytesIO(data))
-    for table in ("GSUB", "GPOS", "GDEF", "BASE", "JSTF"):
-        if table in font:
-            del font[table]
-    font.save(str(path))
-
-
-class _LetterHTML(HTML2FPDF):
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        # fpdf2 lays out a table in the PDF's current font, which a <b> before it can leave
-        # bold; cells without markup of their own are meant to be regular.
-        if tag == "table":
-            self.pdf.set_font(style="")
-        super().handle_starttag(tag, attrs)
-
-
-class _LetterPDF(FPDF):
-    HTML2FPDF_CLASS = _LetterHTML
+def _mtime(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None
 
 
 def _prepared(context: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,13 +1,19 @@
-"""The letter operator: render a template from forms/letters/ for a case, keep it as a document,
-and queue the e-mail to the applicant (or their representative). Stored once per step."""
+"""The letter operator: render a letter template (the newest deployed from the studio, else the file
+in forms/letters/) for a case, keep it as a document, and queue the e-mail to the applicant (or
+their representative). Stored once per step. `case_letter_context` is what a letter sees; the
+studio's preview (engine/services/letter_preview.py) uses it too."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from engine.db.models import Deadline, Document, FeeSheet, Job, JobKind, JobStatus, Publication, RegisterEntry
 from engine.operators.office_support import case_of, ipflow_of, office_today, session_of, touch
 from engine.runtime.operators import OperatorContext, OperatorRegistry
+from engine.settings import Settings
 
 registry = OperatorRegistry()
 
@@ -61,9 +67,14 @@ def _party(p) -> dict | None:
 
 
 def letter_context(ctx: OperatorContext, case, deadline_id=None, reasons=None) -> dict:
-    """Everything a letter template may use (see forms/letters/_layout.html.j2)."""
-    session = session_of(ctx)
-    settings = ipflow_of(ctx).settings
+    """The context of a letter sent from a process step; `reasons` default to the process's field."""
+    reasons = reasons if reasons is not None else ctx.data.get("reasons") or ""
+    return case_letter_context(session_of(ctx), ipflow_of(ctx).settings, case, office_today(ctx), deadline_id, reasons)
+
+
+def case_letter_context(session: Session, settings: Settings, case, today: date, deadline_id=None, reasons="") -> dict:
+    """Everything a letter template may use (see forms/letters/_layout.html.j2). Without
+    `deadline_id` the letter speaks of the time limit closed last."""
     parties = sorted(case.parties, key=lambda p: p.position)
     applicant = next((p for p in parties if str(p.role) == "applicant"), None)
     representative = next((p for p in parties if str(p.role) == "representative"), None)
@@ -96,7 +107,7 @@ def letter_context(ctx: OperatorContext, case, deadline_id=None, reasons=None) -
                       "due_date": sheet.due_date.isoformat() if sheet.due_date else ""} if sheet else None,
         "deadline": {"kind": deadline.kind, "due_date": deadline.due_date.isoformat(), "legal_kind": str(deadline.legal_kind)} if deadline else None,
         "publication": {"gazette_number": publication.gazette_number, "published_on": publication.published_on.isoformat()} if publication else None,
-        "reasons": str(reasons if reasons is not None else ctx.data.get("reasons") or ""),
-        "today": office_today(ctx).isoformat(),
+        "reasons": "" if reasons is None else str(reasons),
+        "today": today.isoformat(),
         "extra": {},
     }

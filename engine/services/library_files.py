@@ -1,6 +1,6 @@
 """The deployed library as files: the newest deployed file of every path, and `ipflow export`,
 which writes them back to bpmn/ and forms/ byte for byte (deploying the export reproduces the
-same content hashes)."""
+same content hashes), with the letters deployed from the studio in forms/letters/."""
 
 from __future__ import annotations
 
@@ -62,15 +62,23 @@ def blob_texts(session: Session, shas: set[str]) -> dict[str, str]:
 
 def export_library(ctx: Ipflow, to: Path | None = None, force: bool = False) -> ExportReport:
     """Write the deployed files (never drafts) to `to`/bpmn and `to`/forms, default the configured
-    library folders. A file on disk that matches no deployed version of its path holds edits
-    nobody deployed: then nothing is written (Conflict naming them) unless `force`."""
+    library folders, and each letter's newest deployed version to forms/letters/ (a letter never
+    deployed from the studio is the release's file there already). A file on disk that matches no
+    deployed version of its path holds edits nobody deployed: then nothing is written (Conflict
+    naming them) unless `force`."""
+    # letter_store builds on this module's DeployedFile, so it is imported when used.
+    from engine.services.letter_store import known_letter_texts, letter_path, stored_letter_texts
+
     bpmn_dir, forms_dir = (to / "bpmn", to / "forms") if to is not None else (ctx.settings.bpmn_path, ctx.settings.forms_path)
     with ctx.db.reading() as session:
         deployed = deployed_files(session)
         texts = blob_texts(session, {f.sha256 for f in deployed.values()})
+        files = {path: texts[file.sha256] for path, file in deployed.items()}
+        files.update({FORMS_PREFIX + letter_path(name): text for name, text in stored_letter_texts(session).items()})
         known = _deployed_shas(session, set(deployed))
-    targets = {path: _target(path, bpmn_dir, forms_dir) for path in sorted(deployed)}
-    contents = {path: texts[deployed[path].sha256].encode("utf-8") for path in targets}
+        known.update({FORMS_PREFIX + path: shas for path, shas in known_letter_texts(session).items()})
+    targets = {path: _target(path, bpmn_dir, forms_dir) for path in sorted(files)}
+    contents = {path: files[path].encode("utf-8") for path in targets}
     on_disk = {path: target.read_bytes() for path, target in targets.items() if target.is_file()}
     if not force:
         edited = [str(targets[p]) for p, data in on_disk.items() if data != contents[p] and _sha(data) not in known[p]]

@@ -1,8 +1,10 @@
 """The studio's library page: the deployed processes by right type, each with its versions (and
-how many instances still run on each), its decision tables, forms and letters.
+how many instances still run on each), its decision tables, forms and letters; and every letter
+template with the version in force (or the release's file) and whether a draft of it is saved.
 
 A fixed number of queries whatever the number of versions: one aggregate for versions and their
-instance counts, one for the newest versions' files, one for the BPMN texts those files point to.
+instance counts, one for the newest versions' files, one for the BPMN texts those files point to,
+one for the letters in force and one for the letter drafts.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.container import Ipflow
-from engine.db.models import DefinitionFile, DefinitionVersion, InstanceStatus, ProcessInstance
+from engine.db.models import DefinitionFile, DefinitionVersion, InstanceStatus, LibraryDraft, ProcessInstance
 from engine.runtime.parsing import BPMN_NS, SPIFF_NS
+from engine.services.letter_store import deployed_letters, letter_name, letter_path
 from engine.services.library_files import blob_texts
 
 # The folders of bpmn/ in the order the page shows them; any other folder follows, by name.
@@ -55,10 +58,22 @@ class RightGroup:
 
 
 @dataclass(frozen=True)
+class LetterEntry:
+    name: str  # refusal, _layout
+    path: str  # the workspace path: letters/refusal.html.j2
+    partial: bool
+    version: int | None  # the deployed version in force; None: the release's file (or only a draft)
+    deployed_by: str | None
+    deployed_at: datetime | None
+    drafted: bool
+
+
+@dataclass(frozen=True)
 class LibraryOverview:
     groups: tuple[RightGroup, ...]
-    letters: tuple[str, ...]  # every letter template in forms/letters on disk
-    missing_letters: tuple[str, ...]  # sent by a deployed process, yet not on disk
+    letters: tuple[str, ...]  # every letter one can send (deployed or in forms/letters), no partials
+    missing_letters: tuple[str, ...]  # sent by a deployed process, yet no such letter exists
+    letter_files: tuple[LetterEntry, ...] = ()  # every letter template, partials first, drafts too
 
 
 @dataclass(frozen=True)
@@ -75,10 +90,23 @@ def library_overview(ctx: Ipflow) -> LibraryOverview:
         files = _files(session, set(newest.values()))
         bpmn_shas = {sha for version_files in files.values() for path, kind, sha in version_files if kind == "bpmn"}
         facts = {sha: _facts(text) for sha, text in blob_texts(session, bpmn_shas).items()}
+        letters = _letters(ctx, session)
     entries = [_entry(pid, rows, files.get(newest[pid], []), facts) for pid, rows in versions.items()]
-    on_disk = tuple(ctx.letters.names()) if ctx.letters.templates_dir.is_dir() else ()
+    in_force = tuple(e.name for e in letters if not e.partial and e.deployed_by is not None)  # not just drafted
     sent = {letter for entry in entries for letter in entry.letters}
-    return LibraryOverview(_groups(entries), on_disk, tuple(sorted(sent - set(on_disk))))
+    return LibraryOverview(_groups(entries), in_force, tuple(sorted(sent - set(in_force))), letters)
+
+
+def _letters(ctx: Ipflow, session: Session) -> tuple[LetterEntry, ...]:
+    in_force = {letter_name(path): letter for path, letter in deployed_letters(ctx, session).items()}
+    drafted = {letter_name(path) for path in session.scalars(select(LibraryDraft.path).where(LibraryDraft.kind == "letter"))}
+    entries = []
+    for name in sorted(in_force.keys() | drafted, key=lambda n: (not n.startswith("_"), n)):
+        letter = in_force.get(name)
+        file = letter.file if letter is not None else None
+        entries.append(LetterEntry(name, letter_path(name), name.startswith("_"), letter and letter.version,
+                                   file and file.deployed_by, file and file.deployed_at, name in drafted))
+    return tuple(entries)
 
 
 def _versions(session: Session) -> dict[str, list[tuple[int, str, VersionRow]]]:
@@ -165,4 +193,4 @@ def _facts(text: str) -> _BpmnFacts:
     return _BpmnFacts(process_ids, frozenset(letters))
 
 
-__all__ = ["LibraryOverview", "ProcessEntry", "RightGroup", "VersionRow", "library_overview"]
+__all__ = ["LetterEntry", "LibraryOverview", "ProcessEntry", "RightGroup", "VersionRow", "library_overview"]

@@ -5,6 +5,10 @@ processes share, like common/collect_fee.bpmn, comes from the most recently depl
 Every save validates the whole workspace in memory, because a change in one file (a DMN) can
 break another (the BPMN that calls it); the findings are stored on every draft. Deploying the
 workspace stores new versions only where files changed and removes the drafts it deployed.
+
+Letters are `letters/<name>.html.j2`: the letter in force (engine.services.letter_store) with the
+drafts laid over it, checked by engine.services.letter_checks and deployed as letter versions in
+the same transaction as the processes.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from engine.db.models.cases import RightType
 from engine.db.models.library import LibraryDraft
 from engine.errors import ConcurrentUpdate, Conflict, InvalidInput, LibraryInvalid, NotFound
 from engine.runtime.parsing import BPMN_SUFFIX, DMN_SUFFIX, SourceFile
+from engine.services.letter_checks import check_letters
+from engine.services.letter_store import LETTERS_PREFIX, deployed_letters, letter_name, store_letters
 from engine.services.library import FORM_SUFFIX, FORMS_PREFIX, DeployedVersion, LibrarySources, check_library, store_versions
 from engine.services.library_files import DeployedFile, blob_texts, deployed_files
 
@@ -45,7 +51,7 @@ class ProblemView:
 @dataclass(frozen=True)
 class WorkspaceFile:
     path: str
-    kind: str  # bpmn | dmn | form
+    kind: str  # bpmn | dmn | form | letter
     sha256: str  # of what the editor shows: the draft, else the deployed file
     drafted: bool
     saved_by: str  # the draft's author, else who deployed the file
@@ -66,7 +72,7 @@ class SaveResult:
 def workspace_files(ctx: Ipflow) -> tuple[WorkspaceFile, ...]:
     """Every file of the workspace, by path, without content."""
     with ctx.db.reading() as session:
-        deployed = deployed_files(session)
+        deployed = _deployed(ctx, session)
         drafts = {d.path: d for d in session.scalars(select(LibraryDraft).options(defer(LibraryDraft.content)))}
         problems = _stored_problems(session)
         return tuple(_view(path, deployed.get(path), drafts.get(path), problems) for path in sorted(deployed.keys() | drafts.keys()))
@@ -75,10 +81,15 @@ def workspace_files(ctx: Ipflow) -> tuple[WorkspaceFile, ...]:
 def open_file(ctx: Ipflow, path: str) -> WorkspaceFile:
     """One file with its content (the draft, else the deployed file) and its problems."""
     with ctx.db.reading() as session:
-        deployed, draft = deployed_files(session).get(path), session.get(LibraryDraft, path)
+        letter = deployed_letters(ctx, session).get(path) if letter_name(path) else None
+        deployed = letter.file if letter is not None else deployed_files(session).get(path)
+        draft = session.get(LibraryDraft, path)
         if deployed is None and draft is None:
             raise NotFound(f"{path!r} is not in the workspace: no deployed version uses it and no draft of it was saved")
-        content = draft.content if draft is not None else blob_texts(session, {deployed.sha256})[deployed.sha256]
+        if draft is not None or letter is not None:
+            content = draft.content if draft is not None else letter.text
+        else:
+            content = blob_texts(session, {deployed.sha256})[deployed.sha256]
         problems = tuple(p for p in _stored_problems(session) if p.file == path)
         view = _view(path, deployed, draft, problems)
     return WorkspaceFile(**{**asdict(view), "content": content, "problems": problems})
@@ -91,7 +102,7 @@ def save_file(ctx: Ipflow, path: str, content: str, actor: str, expected_sha256:
     sha = hashlib.sha256(data).hexdigest()
     with ctx.db.transaction() as session:
         _lock_workspace(session)
-        deployed, draft = deployed_files(session), session.get(LibraryDraft, path)
+        deployed, draft = _deployed(ctx, session), session.get(LibraryDraft, path)
         base = deployed.get(path)
         if expected_sha256 is not None:
             _check_unchanged(ctx, session, path, expected_sha256, draft, base)
@@ -125,18 +136,23 @@ def discard_draft(ctx: Ipflow, path: str, actor: str) -> tuple[ProblemView, ...]
 
 def deploy_workspace(ctx: Ipflow, actor: str) -> list[DeployedVersion]:
     """Deploy the workspace in one transaction: new versions where files changed, then the
-    deployed drafts are gone. Refused (Conflict, listing them) while any problem exists."""
+    deployed drafts are gone; letter drafts become letter versions, reported as `letter <name>`.
+    Refused (Conflict, listing them) while any problem exists."""
     with ctx.db.transaction() as session:
         _lock_workspace(session)
         drafts = list(session.scalars(select(LibraryDraft)))
         try:
-            checked = check_library(ctx, workspace_sources(session, deployed_files(session), drafts))
+            checked, problems = check_library(ctx, workspace_sources(session, deployed_files(session), drafts)), []
         except LibraryInvalid as exc:
-            lines = "\n".join(f"  {p}" for p in exc.problems)
-            raise Conflict(f"the workspace has {len(exc.problems)} problem(s); fix them before deploying:\n{lines}") from None
+            checked, problems = None, exc.problems
+        problems = [*problems, *_letter_problems(ctx, session, drafts)]
+        if checked is None or problems:
+            lines = "\n".join(f"  {p}" for p in problems)
+            raise Conflict(f"the workspace has {len(problems)} problem(s); fix them before deploying:\n{lines}")
         versions = store_versions(ctx, session, checked, actor)
+        versions += store_letters(ctx, session, {letter_name(d.path): d.content for d in drafts if d.kind == "letter"}, actor)
         session.flush()
-        now_deployed = deployed_files(session)
+        now_deployed = _deployed(ctx, session)
         for draft in drafts:
             if draft.path in now_deployed and now_deployed[draft.path].sha256 == draft.sha256:
                 session.delete(draft)
@@ -146,8 +162,10 @@ def deploy_workspace(ctx: Ipflow, actor: str) -> list[DeployedVersion]:
 
 
 def workspace_sources(session: Session, deployed: dict[str, DeployedFile], drafts: list[LibraryDraft]) -> LibrarySources:
-    """The deployed files with the drafts laid over them, as a library to check or deploy."""
-    texts = {draft.path: draft.content for draft in drafts}
+    """The deployed files with the drafts laid over them, as a library to check or deploy (letters
+    are checked and deployed apart)."""
+    texts = {draft.path: draft.content for draft in drafts if not letter_name(draft.path)}
+    deployed = {path: file for path, file in deployed.items() if not letter_name(path)}
     blobs = blob_texts(session, {f.sha256 for path, f in deployed.items() if path not in texts})
     texts.update({path: blobs[file.sha256] for path, file in deployed.items() if path not in texts})
     processes = tuple(SourceFile(p, t.encode("utf-8")) for p, t in sorted(texts.items()) if not p.startswith(FORMS_PREFIX))
@@ -156,8 +174,8 @@ def workspace_sources(session: Session, deployed: dict[str, DeployedFile], draft
 
 
 def kind_of_path(path: str) -> str:
-    """bpmn, dmn or form for a path the studio may write; InvalidInput naming `path` otherwise."""
-    hint = "like trademark/trademark.bpmn, common/time_limits.dmn or forms/trademark/formalities.form.json"
+    """bpmn, dmn, form or letter for a path the studio may write; InvalidInput naming `path` otherwise."""
+    hint = "like trademark/trademark.bpmn, common/time_limits.dmn, forms/trademark/formalities.form.json or letters/refusal.html.j2"
 
     def refuse(message: str) -> InvalidInput:
         return InvalidInput("this file cannot be saved in the library", {"path": [f"{message}; give a path {hint}."]})
@@ -167,12 +185,16 @@ def kind_of_path(path: str) -> str:
     parts = path.split("/")
     if any(part in ("", ".", "..") for part in parts):
         raise refuse("the path must not contain empty, '.' or '..' parts")
+    if parts[0] == LETTERS_PREFIX.rstrip("/"):
+        if letter_name(path):
+            return "letter"
+        raise refuse("a letter is letters/<name>.html.j2, the name in lower-case letters, digits and '_' ('_' first for a partial)")
     if not all(_NAME.fullmatch(part) for part in parts):
         raise refuse("folder and file names use letters, digits, '_', '-' and '.' and do not start with '.'")
     if parts[0] == FORMS_PREFIX.rstrip("/"):
         if len(parts) >= 2 and parts[1] != "letters" and path.endswith(FORM_SUFFIX):
             return "form"
-        raise refuse(f"a form is a {FORM_SUFFIX} file under forms/ (letters are not edited here)")
+        raise refuse(f"a form is a {FORM_SUFFIX} file under forms/ (letters are letters/<name>.html.j2)")
     if len(parts) < 2 or parts[0] not in PROCESS_FOLDERS or not path.endswith((BPMN_SUFFIX, DMN_SUFFIX)):
         raise refuse(f"a diagram is a .bpmn or .dmn file in one of the folders {', '.join(sorted(PROCESS_FOLDERS))}")
     return "dmn" if path.endswith(DMN_SUFFIX) else "bpmn"
@@ -216,14 +238,28 @@ def _revalidate(ctx: Ipflow, session: Session, deployed: dict[str, DeployedFile]
         return ()
     try:
         check_library(ctx, workspace_sources(session, deployed, drafts))
-        problems: tuple[ProblemView, ...] = ()
+        found = []
     except LibraryInvalid as exc:
-        views = (ProblemView(p.file, p.line or None, p.element_id, p.message) for p in exc.problems)
-        problems = tuple(sorted(views, key=lambda p: (p.file, p.line or 0)))
+        found = exc.problems
+    views = (ProblemView(p.file, p.line or None, p.element_id, p.message) for p in [*found, *_letter_problems(ctx, session, drafts)])
+    problems = tuple(sorted(views, key=lambda p: (p.file, p.line or 0)))
     stored = [asdict(p) for p in problems]
     for draft in drafts:
         draft.problems = stored
     return problems
+
+
+def _deployed(ctx: Ipflow, session: Session) -> dict[str, DeployedFile]:
+    """The deployed library's files and the letters in force, by workspace path."""
+    return {**deployed_files(session), **{path: letter.file for path, letter in deployed_letters(ctx, session).items()}}
+
+
+def _letter_problems(ctx: Ipflow, session: Session, drafts: list[LibraryDraft]) -> list:
+    drafted = {letter_name(d.path): d.content for d in drafts if d.kind == "letter"}
+    if not drafted:  # the letters in force were checked when they were deployed (or released)
+        return []
+    texts = {letter_name(path): letter.text for path, letter in deployed_letters(ctx, session).items()}
+    return check_letters(ctx.letters, {**texts, **drafted}, drafted)
 
 
 def _stored_problems(session: Session) -> tuple[ProblemView, ...]:

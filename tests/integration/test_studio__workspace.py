@@ -60,7 +60,7 @@ def version_count(ctx) -> int:
 def test_the_workspace_is_the_deployed_library(studio):
     files = {f.path: f for f in workspace_files(studio)}
     assert {"common/collect_fee.bpmn", "common/time_limits.dmn", TRADEMARK, "forms/trademark/formalities.form.json"} <= set(files)
-    assert {f.kind for f in files.values()} == {"bpmn", "dmn", "form"}
+    assert {f.kind for f in files.values()} == {"bpmn", "dmn", "form", "letter"}
     assert not any(f.drafted or f.problem_count for f in files.values())
     opened = open_file(studio, TRADEMARK)
     assert opened.content.startswith("<?xml") and opened.sha256 == opened.base_sha256 == files[TRADEMARK].sha256

@@ -1,8 +1,8 @@
 /*
  * The studio editor page, whatever the file kind: load the file (and the catalog), hand it to an
  * editor, save it back with the hash it was loaded with, list the server's problems, and warn
- * before leaving with unsaved changes. studio-bpmn.js, studio-dmn.js and studio-form.js each bring
- * the editor; webui/templates/studio/editor.html writes the page.
+ * before leaving with unsaved changes. studio-bpmn.js, studio-dmn.js, studio-form.js and
+ * studio-letter.js each bring the editor; webui/templates/studio/editor.html writes the page.
  *
  * The page (see webui/templates/studio/_editor_assets.html):
  *   <div id="studio-editor" data-kind="bpmn" data-file-url="…" data-save-url="…"
@@ -25,8 +25,9 @@
  *   open(host, content, catalog) -> Promise   shows `content`; throws an Error a person can read
  *   content() -> Promise<string>               what to save
  *   onChange(callback)                         callback() after each edit by the analyst
- *   has(elementId) -> boolean                  whether a problem's element can be shown
- *   reveal(elementId)                          select it and scroll it into view
+ *   has(elementId, problem) -> boolean         whether a problem's element can be shown (the letter
+ *                                              editor shows a problem's line: it reads `problem`)
+ *   reveal(elementId, problem)                 select it and scroll it into view
  *   markProblems(elementIds)                   (optional) flag the elements that have problems
  *
  * No markup is built from strings: server text goes in through textContent (the CSP allows no
@@ -279,13 +280,13 @@ class StudioPage {
         .join(', ');
       const text = (elementId ? elementId + ': ' : '') + String(problem.message || '') + (where ? ' (' + where + ')' : '');
       const sameFile = isSameFile(problem.file, this.path);
-      if (elementId && sameFile && this.editor.has(elementId)) {
+      if (elementId && sameFile && this.editor.has(elementId, problem)) {
         const button = document.createElement('button');
         button.type = 'button';
         button.className = 'studio-problem-link';
         button.setAttribute('data-element-id', elementId);
         button.textContent = text;
-        button.addEventListener('click', () => this.editor.reveal(elementId));
+        button.addEventListener('click', () => this.editor.reveal(elementId, problem));
         item.appendChild(button);
         shown.push(elementId);
       } else {

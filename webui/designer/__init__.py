@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("designer", __name__, url_prefix="/studio")
 
-from webui.designer import files_views, versions_views, views  # noqa: E402,F401
+from webui.designer import files_views, letters_views, versions_views, views  # noqa: E402,F401

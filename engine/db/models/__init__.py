@@ -8,6 +8,7 @@ from engine.db.models.comments import CaseComment
 from engine.db.models.inbox import SavedFilter
 from engine.db.models.instances import InstanceStatus, ProcessInstance
 from engine.db.models.jobs import Job, JobKind, JobStatus
+from engine.db.models.letters import LetterVersion
 from engine.db.models.library import DefinitionFile, DefinitionVersion, LibraryBlob, LibraryDraft
 from engine.db.models.logins import LoginAttempt
 from engine.db.models.messages import MessageSubscription, SubscriptionKey
@@ -27,6 +28,7 @@ __all__ = [
     "Job",
     "JobKind",
     "JobStatus",
+    "LetterVersion",
     "LibraryBlob",
     "LibraryDraft",
     "LoginAttempt",
