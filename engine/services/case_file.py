@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from lxml import etree
 from sqlalchemy import select
 
 from engine.container import Ipflow
@@ -13,11 +12,9 @@ from engine.db.models import (
     AuditEvent,
     Case,
     CaseComment,
-    DefinitionFile,
     DefinitionVersion,
     Document,
     HumanTask,
-    LibraryBlob,
     ProcessInstance,
     TaskStatus,
 )
@@ -28,6 +25,7 @@ from engine.runtime.state import load_state
 from engine.services.cases import CaseSummary, DocumentView, case_summary, view_of
 from engine.services.library import specs_for
 from engine.services.tasks import task_row
+from engine.services.version_files import diagram_file
 from engine.services.views import TaskRow
 
 # What each audit kind means to a person reading the history.
@@ -46,7 +44,6 @@ KIND_LABELS = {
     "comment_added": "Comment added",
     "document_uploaded": "Document uploaded",
 }
-_BPMN_PROCESS = "{http://www.omg.org/spec/BPMN/20100524/MODEL}process"
 
 
 @dataclass(frozen=True)
@@ -121,23 +118,9 @@ def case_diagram(ctx: Ipflow, case_id: int) -> CaseDiagram:
             raise NotFound(f"case {case_id} does not exist or has no process yet")
         instance = session.get(ProcessInstance, instance_id)
         version = session.get(DefinitionVersion, instance.definition_version_id)
-        xml = _process_file(session, version, instance.process_id)
+        xml = diagram_file(session, version, instance.process_id)[1]
         progress = element_progress(load_state(instance.state, specs_for(ctx, version)))
         return CaseDiagram(instance.process_id, xml, progress.completed, progress.current)
-
-
-def _process_file(session, version: DefinitionVersion, process_id: str) -> str:
-    files = session.execute(
-        select(DefinitionFile.path, LibraryBlob.content)
-        .join(LibraryBlob, LibraryBlob.sha256 == DefinitionFile.sha256)
-        .where(DefinitionFile.definition_version_id == version.id, DefinitionFile.kind == "bpmn")
-        .order_by(DefinitionFile.path)
-    )
-    for _path, content in files:
-        root = etree.fromstring(content.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
-        if any(p.get("id") == process_id for p in root.iter(_BPMN_PROCESS)):
-            return content
-    raise NotFound(f"the BPMN file of process {process_id!r} is not in version {version.version}")
 
 
 def case_document(ctx: Ipflow, case_id: int, document_id: int) -> tuple[DocumentView, bytes]:

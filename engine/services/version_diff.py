@@ -2,7 +2,8 @@
 
 The analyst reads it before moving running cases, so it names BPMN elements (ids and labels, as in
 the diagram), says what changed about each in words, and flags the user tasks and timers whose
-changes running cases would notice.
+changes running cases would notice. The studio's diff page also colours them on both versions'
+diagrams, so it learns which of them each diagram draws.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from engine.container import Ipflow
 from engine.db.models import DefinitionFile, DefinitionVersion
-from engine.errors import NotFound
 from engine.runtime.versions import ElementChange, VersionMove
 from engine.services.library import FORM_SUFFIX, specs_for
+from engine.services.version_files import diagram_file, drawn_processes, find_version
 
 
 @dataclass(frozen=True)
@@ -44,28 +45,59 @@ class VersionDiff:
         return not (self.added or self.removed or self.changed)
 
 
+@dataclass(frozen=True)
+class DiffOnDiagrams:
+    """A diff with what each version's diagram draws, for the page that colours both diagrams:
+    elements of called processes are not on them and stay in the lists only."""
+
+    diff: VersionDiff
+    old_drawn: frozenset[str]  # the processes the old version's diagram draws (the process, its sub-processes)
+    new_drawn: frozenset[str]
+
+    def on_old(self, change: ElementChange) -> bool:
+        return change.process_id in self.old_drawn
+
+    def on_new(self, change: ElementChange) -> bool:
+        return change.process_id in self.new_drawn
+
+    @property
+    def old_marks(self) -> dict[str, tuple[str, ...]]:
+        """Element ids to colour on the old version's diagram, by what happened to them."""
+        return {"removed": _ids(self.diff.removed, self.on_old), "changed": _ids(self.diff.changed, self.on_old)}
+
+    @property
+    def new_marks(self) -> dict[str, tuple[str, ...]]:
+        return {"added": _ids(self.diff.added, self.on_new), "changed": _ids(self.diff.changed, self.on_new)}
+
+
 def diff_versions(ctx: Ipflow, process_id: str, from_version: int, to_version: int) -> VersionDiff:
     """Compare two deployed versions of `process_id`, including the processes its call activities call."""
     with ctx.db.reading() as session:
         old = find_version(session, process_id, from_version)
         new = find_version(session, process_id, to_version)
         move = version_move(ctx, session, old, new)
+    return _diff(process_id, from_version, to_version, move)
+
+
+def diff_on_diagrams(ctx: Ipflow, process_id: str, from_version: int, to_version: int) -> DiffOnDiagrams:
+    """The diff of `diff_versions`, and which of its elements each version's diagram draws."""
+    with ctx.db.reading() as session:
+        old = find_version(session, process_id, from_version)
+        new = find_version(session, process_id, to_version)
+        move = version_move(ctx, session, old, new)
+        drawn = [drawn_processes(diagram_file(session, v, process_id)[1], process_id) for v in (old, new)]
+    return DiffOnDiagrams(_diff(process_id, from_version, to_version, move), *drawn)
+
+
+def _diff(process_id: str, from_version: int, to_version: int, move: VersionMove) -> VersionDiff:
     changes = move.changes()
-    return VersionDiff(process_id, from_version, to_version, changes.added, changes.removed, changes.changed, changes.unchanged_count)
-
-
-def find_version(session: Session, process_id: str, version: int) -> DefinitionVersion:
-    """A deployed version by its number; NotFound names the versions there are."""
-    row = session.scalar(
-        select(DefinitionVersion).where(DefinitionVersion.process_id == process_id, DefinitionVersion.version == version)
+    return VersionDiff(
+        process_id, from_version, to_version, changes.added, changes.removed, changes.changed, changes.unchanged_count
     )
-    if row is None:
-        known = session.scalars(
-            select(DefinitionVersion.version).where(DefinitionVersion.process_id == process_id).order_by(DefinitionVersion.version)
-        ).all()
-        have = f"deployed versions: {', '.join(str(v) for v in known)}" if known else "it was never deployed"
-        raise NotFound(f"process {process_id!r} has no version {version} ({have})")
-    return row
+
+
+def _ids(changes: tuple[ElementChange, ...], drawn) -> tuple[str, ...]:
+    return tuple(c.element_id for c in changes if drawn(c))
 
 
 def version_move(ctx: Ipflow, session: Session, old: DefinitionVersion, new: DefinitionVersion) -> VersionMove:
@@ -77,8 +109,9 @@ def version_move(ctx: Ipflow, session: Session, old: DefinitionVersion, new: Def
 def _changed_forms(session: Session, old: DefinitionVersion, new: DefinitionVersion) -> frozenset[str]:
     """Form keys whose file differs between the versions: forms are pinned files, not part of the specs."""
     rows = session.execute(
-        select(DefinitionFile.definition_version_id, DefinitionFile.path, DefinitionFile.sha256)
-        .where(DefinitionFile.definition_version_id.in_([old.id, new.id]), DefinitionFile.kind == "form")
+        select(DefinitionFile.definition_version_id, DefinitionFile.path, DefinitionFile.sha256).where(
+            DefinitionFile.definition_version_id.in_([old.id, new.id]), DefinitionFile.kind == "form"
+        )
     )
     files: dict[int, dict[str, str]] = {old.id: {}, new.id: {}}
     for version_id, path, sha in rows:
@@ -93,4 +126,4 @@ def _form_key(path: str) -> str:
     return key[: -len(FORM_SUFFIX)] if key.endswith(FORM_SUFFIX) else key.removesuffix(".json")
 
 
-__all__ = ["ElementChange", "VersionDiff", "diff_versions", "find_version", "version_move"]
+__all__ = ["DiffOnDiagrams", "ElementChange", "VersionDiff", "diff_on_diagrams", "diff_versions", "find_version", "version_move"]

@@ -58,6 +58,8 @@ EXPECTED = {
     "designer.new_letter": ("POST", "/studio/letters/new", 302, only(302, STUDIO)),  # no name: back with a message
     "designer.letter_preview": ("POST", "/studio/letters/preview", 302, only(400, STUDIO)),  # not JSON
     "designer.letter_preview_pdf": ("POST", "/studio/letters/preview.pdf", 302, only(400, STUDIO)),  # no letter given
+    "designer.version_file": ("GET", "/studio/processes/trademark/versions/1.bpmn", 302, only(200, STUDIO)),
+    "designer.migrate_batch": ("POST", "/studio/processes/trademark/migrate.json", 302, only(400, STUDIO)),  # not JSON
     "auth.logout": ("POST", "/logout", 302, {r: 302 for r in ROLES}),
 }
 
