@@ -5,6 +5,7 @@
      ├── LibraryInvalid         BPMN/DMN/forms failed validation (carries Problem lines)
      ├── NotFound               an instance, task, user, process or message target does not exist
      ├── PermissionDenied       the actor may not do this
+     │    └── NotAuthenticated  no credentials, or ones that are unknown, expired or revoked
      ├── Conflict               the state does not allow it now
      │    ├── ConcurrentUpdate  someone else changed the instance first (retry is safe)
      │    └── NoMatch           a message matched no subscription, or several
@@ -53,6 +54,10 @@ class NotFound(IpflowError):
 
 
 class PermissionDenied(IpflowError):
+    pass
+
+
+class NotAuthenticated(PermissionDenied):
     pass
 
 

@@ -92,6 +92,6 @@ def main(ctx: click.Context, config: str | None) -> None:
     ctx.obj = Context(config)
 
 
-from webui import cli_commands, cli_versions  # noqa: E402,F401  (registers the commands on `main`)
+from webui import cli_commands, cli_tokens, cli_versions  # noqa: E402,F401  (registers the commands on `main`)
 
 

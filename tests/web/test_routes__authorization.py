@@ -12,6 +12,7 @@ from scenario_support import trademark_filing
 ROLES = ["clerk", "examiner", "registrar", "manager", "analyst", "admin"]
 STAFF = {"clerk", "examiner", "registrar", "manager"}
 STUDIO = {"analyst", "admin"}
+MONITOR = {"manager", "admin"}
 
 
 def staff(status: int, others: int = 403) -> dict[str, int]:
@@ -60,6 +61,11 @@ EXPECTED = {
     "designer.letter_preview_pdf": ("POST", "/studio/letters/preview.pdf", 302, only(400, STUDIO)),  # no letter given
     "designer.version_file": ("GET", "/studio/processes/trademark/versions/1.bpmn", 302, only(200, STUDIO)),
     "designer.migrate_batch": ("POST", "/studio/processes/trademark/migrate.json", 302, only(400, STUDIO)),  # not JSON
+    "admin.tokens": ("GET", "/admin/tokens", 302, only(200, {"admin"})),
+    "admin.create_token": ("POST", "/admin/tokens", 302, only(422, {"admin"})),  # no name, role or days
+    "admin.confirm_revoke": ("GET", "/admin/tokens/999/revoke", 302, only(404, {"admin"})),
+    "admin.revoke": ("POST", "/admin/tokens/999/revoke", 302, only(404, {"admin"})),
+    # no reason given: back to the instance with a message
     "auth.logout": ("POST", "/logout", 302, {r: 302 for r in ROLES}),
 }
 
@@ -70,7 +76,7 @@ def ids(office) -> dict[str, object]:
     office.pay()
     with office.ipflow.db.reading() as session:
         document = session.query(Document).filter_by(case_id=office.case_id).first()
-    return {"task": office.tasks()[0].id, "case": office.case_id, "document": document.id}
+    return {"task": office.tasks()[0].id, "case": office.case_id, "document": document.id, "instance": office.instance_id}
 
 
 def test_every_route_is_in_the_matrix_and_marked_public_or_guarded(app):

@@ -19,6 +19,8 @@
 //   bpmnlint's rules are packed for the browser here, at build time: the import
 //   'bpmnlint-config:recommended' is answered with the module bpmnlint's own compile-config writes
 //   (what webpack's bpmnlint-loader does), so the bundle needs no loader and no eval.
+// - swagger/: Swagger UI's prebuilt bundle and stylesheet from swagger-ui-dist, copied as shipped,
+//   for the API's interactive docs at /api/v1/docs (webui/static/api-docs.js starts it).
 
 import { cpSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -144,8 +146,13 @@ cpSync(join(bpmnAssets, 'bpmn-js.css'), join(out, 'bpmn-js.css'));
 cpSync(join(bpmnAssets, 'bpmn-font', 'css', 'bpmn.css'), join(out, 'bpmn-font', 'css', 'bpmn.css'));
 cpSync(join(bpmnAssets, 'bpmn-font', 'font'), join(out, 'bpmn-font', 'font'), { recursive: true });
 
+const swaggerDist = dirname(require.resolve('swagger-ui-dist/package.json'));
+for (const file of ['swagger-ui-bundle.js', 'swagger-ui.css']) {
+  cpSync(join(swaggerDist, file), join(out, 'swagger', file));
+}
+
 const kib = (file) => (statSync(join(out, file)).size / 1024).toFixed(1) + ' KiB';
 const sizes = ['case-diagram.js', ...PAGES.map((name) => name + '.js'), ...STUDIO.flatMap(({ name }) => [name + '.js', name + '.css'])]
   .map((file) => `${file} ${kib(file)}`)
   .join(', ');
-console.log(`built ${relative(repo, out)}: ${sizes}; bpmn-js styles copied; in ${Date.now() - started} ms`);
+console.log(`built ${relative(repo, out)}: ${sizes}; bpmn-js styles and Swagger UI copied; in ${Date.now() - started} ms`);

@@ -1,6 +1,7 @@
 """All tables, imported here so that Base.metadata knows them (Alembic reads it)."""
 
 from engine.db.base import Base
+from engine.db.models.api import ApiToken, IdempotentRequest
 from engine.db.models.audit import AuditEvent
 from engine.db.models.case_records import *  # noqa: F403  case register tables (names in each module's __all__)
 from engine.db.models.cases import *  # noqa: F403
@@ -17,12 +18,14 @@ from engine.db.models.tasks import HumanTask, TaskCandidateRole, TaskStatus
 from engine.db.models.users import Role, User, user_roles
 
 __all__ = [
+    "ApiToken",
     "AuditEvent",
     "Base",
     "CaseComment",
     "DefinitionFile",
     "DefinitionVersion",
     "HumanTask",
+    "IdempotentRequest",
     "InstanceMigration",
     "InstanceStatus",
     "Job",

@@ -1,0 +1,7 @@
+"""Every blueprint of the API, in the order the spec lists them."""
+
+from webui.api import token_info
+
+ALL = (
+    token_info.bp,
+)
