@@ -32,10 +32,14 @@ def _filled(max_length: int) -> Length:
 
 
 class Text(fields.String):
-    """A string with surrounding white space removed, so '  ' counts as empty."""
+    """A string with surrounding white space removed, so '  ' counts as empty. NUL characters are
+    refused: no database column stores them, and no person types them."""
 
     def _deserialize(self, value, attr, data, **kwargs) -> str:
-        return super()._deserialize(value, attr, data, **kwargs).strip()
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if "\x00" in text:
+            raise ValidationError("The text holds a NUL character (\\0); remove it.")
+        return text
 
 
 class IpcSymbol(fields.String):
@@ -75,7 +79,7 @@ class GoodsServicesSchema(Schema):
 
 class DesignItemSchema(Schema):
     product_indication = Text(required=True, validate=_filled(500))
-    views = fields.Integer(required=True, validate=Range(min=1, error="A design needs at least one view."))
+    views = fields.Integer(required=True, validate=Range(1, 999, error="A design has from 1 to 999 views."))
 
 
 def _parties(required: bool = False) -> fields.List:
@@ -152,8 +156,8 @@ class TrademarkCaseSchema(CaseSchema):
 
 class PatentCaseSchema(CaseSchema):
     abstract = Text(load_default=None, allow_none=True)
-    claims_total = fields.Integer(required=True, validate=Range(min=1, error="A patent application has at least one claim."))
-    claims_independent = fields.Integer(required=True, validate=Range(min=1, error="At least one claim is independent."))
+    claims_total = fields.Integer(required=True, validate=Range(1, 9999, error="A patent application has from 1 to 9999 claims."))
+    claims_independent = fields.Integer(required=True, validate=Range(1, 9999, error="From 1 to 9999 claims are independent."))
     pct_number = fields.String(
         load_default=None,
         allow_none=True,

@@ -1,7 +1,8 @@
 """Every blueprint of the API, in the order the spec lists them."""
 
-from webui.api import token_info
+from webui.api import applications, token_info
 
 ALL = (
     token_info.bp,
+    applications.bp,
 )
