@@ -48,7 +48,9 @@ def claim_due(ctx: Ipflow, owner: str, limit: int) -> list[int]:
                 or_(
                     and_(Job.status == JobStatus.PENDING, Job.due_at <= now),
                     and_(Job.status == JobStatus.RUNNING, Job.lease_expires_at < now),
-                )
+                ),
+                # a suspended instance runs nothing: its jobs wait, due as they were, until it is resumed
+                Job.instance_id.is_(None) | Job.instance_id.not_in(_suspended_instances()),
             )
             .order_by(Job.due_at, Job.id)
             .limit(limit)
@@ -59,6 +61,10 @@ def claim_due(ctx: Ipflow, owner: str, limit: int) -> list[int]:
         for job in jobs:
             job.status, job.lease_owner, job.lease_expires_at = JobStatus.RUNNING, owner, now + lease
         return [job.id for job in jobs]
+
+
+def _suspended_instances():
+    return select(ProcessInstance.id).where(ProcessInstance.status == InstanceStatus.SUSPENDED)
 
 
 def run_due(ctx: Ipflow, owner: str = "cli", limit: int = 1000) -> RunReport:
@@ -101,6 +107,9 @@ def run_job(ctx: Ipflow, job_id: int, owner: str) -> bool:
         if instance is None or instance.status in (InstanceStatus.COMPLETED, InstanceStatus.TERMINATED):
             job.status, job.finished_at = JobStatus.CANCELLED, ctx.clock.now()
             return True
+        if instance.status == InstanceStatus.SUSPENDED:  # suspended after the claim: give it back, no try used
+            job.status, job.lease_owner, job.lease_expires_at = JobStatus.PENDING, None, None
+            return False
         actor = "timer" if job.kind == JobKind.TIMER else f"operator:{job.operator}"
         with step(ctx, session, job.instance_id, actor=actor) as current:
             if job.kind == JobKind.SERVICE:
@@ -189,12 +198,14 @@ def _backoff(ctx: Ipflow, job: Job) -> int:
     return backoff[min(job.attempts - 1, len(backoff) - 1)]
 
 
-def retry_incident(ctx: Ipflow, job_id: int, actor: str) -> None:
-    """A person has repaired the cause: make the job due now with a fresh set of tries."""
+def retry_incident(ctx: Ipflow, job_id: int, actor: str, instance_id: int | None = None) -> None:
+    """A person has repaired the cause: make the job due now with a fresh set of tries (of
+    `instance_id`'s jobs only, when given)."""
     with ctx.db.transaction() as session:
         job = session.get(Job, job_id)
-        if job is None:
-            raise NotFound(f"job {job_id} does not exist")
+        if job is None or (instance_id is not None and job.instance_id != instance_id):
+            where = f" in process instance {instance_id}" if instance_id is not None else ""
+            raise NotFound(f"job {job_id} does not exist{where}")
         if job.status != JobStatus.INCIDENT:
             raise Conflict(f"job {job_id} is {job.status}, not an incident; only incidents are retried by hand")
         job.status, job.attempts, job.due_at = JobStatus.PENDING, 0, ctx.clock.now()

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.container import Ipflow
-from engine.db.models import HumanTask, ProcessInstance, TaskCandidateRole, TaskStatus, User
+from engine.db.models import HumanTask, InstanceStatus, ProcessInstance, TaskCandidateRole, TaskStatus, User
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from engine.forms import validate_submission
 from engine.runtime.runner import complete_human_task
@@ -74,6 +74,13 @@ def _complete(ctx: Ipflow, task_id: str, username: str, data: Mapping[str, Any])
             raise NotFound(f"task {task_id} does not exist")
         user = active_user(session, username)
         instance = session.get(ProcessInstance, row.instance_id)
+        # Who may and whether it may happen now come before the data: a refusal is told first.
+        _check_may_complete(row, user)
+        if instance.status == InstanceStatus.SUSPENDED:
+            raise Conflict(
+                f"task {row.name!r} cannot be completed: its process instance {instance.id} is suspended; "
+                "a manager must resume it first"
+            )
         cleaned = _validated(ctx, session, instance, row, data)
         with step(ctx, session, row.instance_id, actor=username) as current:
             session.refresh(row)  # another worker may have completed it while we waited for the lock
