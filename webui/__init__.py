@@ -23,7 +23,7 @@ def create_app(settings: Settings | None = None, ipflow: Ipflow | None = None) -
     )
     app.extensions["ipflow"] = ipflow or Ipflow.create(settings)
 
-    from webui import admin, auth, cases, designer, home, inbox, tasks
+    from webui import admin, audit, auth, cases, designer, home, inbox, tasks
     from webui.api import init_api
     from webui.errors import init_errors
     from webui.security import STAFF, init_security
@@ -36,6 +36,7 @@ def create_app(settings: Settings | None = None, ipflow: Ipflow | None = None) -
     app.register_blueprint(tasks.bp)
     app.register_blueprint(cases.bp)
     app.register_blueprint(designer.bp)
+    app.register_blueprint(audit.bp)
     app.register_blueprint(admin.bp)
     init_api(app)
 

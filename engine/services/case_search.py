@@ -104,7 +104,8 @@ def _joined(statement: Select) -> Select:
     return statement.select_from(Case).outerjoin(TrademarkDetails, TrademarkDetails.case_id == Case.id)
 
 
-def _number_column() -> ColumnElement[str]:
+def comparable_number() -> ColumnElement[str]:
+    """The application number in SQL as normalise_number writes it in Python."""
     column: ColumnElement[str] = Case.application_number
     for separator in NUMBER_SEPARATORS:
         column = func.replace(column, separator, "")
@@ -115,14 +116,14 @@ def _by_number(session: Session, number: str) -> int | None:
     wanted = normalise_number(number)
     if not wanted:
         return None
-    ids = session.scalars(select(Case.id).where(_number_column() == wanted).limit(2)).all()
+    ids = session.scalars(select(Case.id).where(comparable_number() == wanted).limit(2)).all()
     return ids[0] if len(ids) == 1 else None
 
 
 def _conditions(query: CaseQuery) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if query.number:
-        where.append(_number_column().startswith(normalise_number(query.number), autoescape=True))
+        where.append(comparable_number().startswith(normalise_number(query.number), autoescape=True))
     if query.applicant:
         where.append(
             select(Party.id)

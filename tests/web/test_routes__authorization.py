@@ -65,6 +65,8 @@ EXPECTED = {
     "admin.create_token": ("POST", "/admin/tokens", 302, only(422, {"admin"})),  # no name, role or days
     "admin.confirm_revoke": ("GET", "/admin/tokens/999/revoke", 302, only(404, {"admin"})),
     "admin.revoke": ("POST", "/admin/tokens/999/revoke", 302, only(404, {"admin"})),
+    "audit.log": ("GET", "/audit?case=TM", 302, only(200, {"manager", "admin"})),
+    "audit.export": ("GET", "/audit/export.csv", 302, only(200, {"manager", "admin"})),
     # no reason given: back to the instance with a message
     "auth.logout": ("POST", "/logout", 302, {r: 302 for r in ROLES}),
 }
