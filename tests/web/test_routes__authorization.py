@@ -67,7 +67,19 @@ EXPECTED = {
     "admin.revoke": ("POST", "/admin/tokens/999/revoke", 302, only(404, {"admin"})),
     "audit.log": ("GET", "/audit?case=TM", 302, only(200, {"manager", "admin"})),
     "audit.export": ("GET", "/audit/export.csv", 302, only(200, {"manager", "admin"})),
+    "monitor.index": ("GET", "/monitor?process=trademark", 302, only(200, MONITOR)),
+    "monitor.heatmap_page": ("GET", "/monitor/heatmap?process=trademark", 302, only(200, MONITOR)),
+    "monitor.heatmap_data": ("GET", "/monitor/heatmap.json?process=trademark", 302, only(200, MONITOR)),
+    "monitor.instance": ("GET", "/monitor/instances/{instance}", 302, only(200, MONITOR)),
+    "monitor.instance_path": ("GET", "/monitor/instances/{instance}/diagram.json", 302, only(200, MONITOR)),
+    "monitor.move_plan": ("GET", "/monitor/instances/{instance}/move?to=examination", 302, only(200, MONITOR)),
     # no reason given: back to the instance with a message
+    "monitor.operate": ("POST", "/monitor/instances/{instance}/suspend", 302, only(302, {"manager"})),
+    "monitor.retry": ("POST", "/monitor/instances/{instance}/retry", 302, only(302, {"manager"})),
+    "monitor.move": ("POST", "/monitor/instances/{instance}/move", 302, only(302, {"manager"})),
+    "monitor.edit_data": ("POST", "/monitor/instances/{instance}/data", 302, only(400, {"manager"})),  # no data, no reason
+    "monitor.reassign_task": ("POST", "/monitor/instances/{instance}/reassign", 302, only(302, {"manager"})),
+    "monitor.bulk": ("POST", "/monitor/bulk.json", 302, only(400, {"manager"})),  # not JSON
     "auth.logout": ("POST", "/logout", 302, {r: 302 for r in ROLES}),
 }
 

@@ -110,7 +110,7 @@ const STUDIO = [
   { name: 'studio-form', plugins: [singlePreactPlugin('@bpmn-io/form-js-editor'), blankDragImagePlugin] },
 ];
 
-const PAGES = ['studio-diff', 'studio-migrate', 'studio-letter'];
+const PAGES = ['studio-diff', 'studio-migrate', 'studio-letter', 'monitor-heatmap', 'monitor-bulk'];
 
 const started = Date.now();
 rmSync(out, { recursive: true, force: true });
