@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
 
+from engine.db.models import Document, Job
 from engine.services.library import deploy_library
-from scenario_support import Office
+from scenario_support import Office, trademark_filing
 from webui import create_app
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -97,3 +99,27 @@ def page(chromium, live_server, browser_errors):
     watch_for_errors(tab, browser_errors)
     yield tab
     context.close()
+
+
+# --- The API (tests/web/test_api__*.py) ---
+
+
+@pytest.fixture
+def api_path_values(office) -> dict[str, object]:
+    """A path parameter's value, by the literal segment before it (/instances/<instance_id>)."""
+    office.file("trademark", trademark_filing())
+    office.pay()
+    with office.ipflow.db.reading() as session:
+        document = session.scalar(select(Document.id).where(Document.case_id == office.case_id))
+        job = session.scalar(select(Job.id).where(Job.instance_id == office.instance_id))
+    assert document and job, "the filed case should have a document and a pending job"
+    return {
+        "applications": office.number.replace("/", ""),  # numbers are matched ignoring slashes
+        "documents": document,
+        "instances": office.instance_id,
+        "incidents": job,
+        "messages": "payment_received",
+        "processes": "trademark",
+        "versions": 1,
+        "tasks": office.tasks()[0].id,
+    }

@@ -18,34 +18,11 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance, status_code_conformance
-from sqlalchemy import select
 
-from engine.db.models import Document, Job
 from engine.services.api_tokens import issue_token
-from scenario_support import trademark_filing
 
 EXAMPLES = 15  # per operation; derandomized, so every run sends the same requests
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-
-
-@pytest.fixture
-def real_ids(office) -> dict[str, object]:
-    """A filed, paid trademark's ids, by the path segment that comes before each (/tasks/{task_id})."""
-    office.file("trademark", trademark_filing())
-    office.pay()
-    with office.ipflow.db.reading() as session:
-        document = session.scalar(select(Document.id).where(Document.case_id == office.case_id))
-        job = session.scalar(select(Job.id).where(Job.instance_id == office.instance_id))
-    return {
-        "applications": office.number,
-        "documents": document,
-        "instances": office.instance_id,
-        "incidents": job,
-        "messages": "payment_received",
-        "processes": "trademark",
-        "versions": 1,
-        "tasks": office.tasks()[0].id,
-    }
 
 
 @pytest.fixture
@@ -83,7 +60,7 @@ def exercise(operation, tokens: dict[str, str], ids: dict[str, object]) -> None:
     answers_as_documented()
 
 
-def test_every_operation_answers_as_its_spec_says(app, real_ids, tokens):
+def test_every_operation_answers_as_its_spec_says(app, api_path_values, tokens):
     # schemathesis' own pytest integration (schema.parametrize over a fixture) needs pytest's
     # Function._nodeid, which pytest 9 no longer has; so the operations are walked here, each its
     # own Hypothesis run, and every operation's failure is reported, not only the first.
@@ -93,7 +70,7 @@ def test_every_operation_answers_as_its_spec_says(app, real_ids, tokens):
         operation = result.ok()
         tested += 1
         try:
-            exercise(operation, tokens, real_ids)
+            exercise(operation, tokens, api_path_values)
         except Exception as exc:  # noqa: BLE001 - collected and reported below, with the failing example
             failures[operation.label] = f"{type(exc).__name__}: {exc}"
     assert tested >= 1

@@ -9,11 +9,8 @@ are public."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
-from engine.db.models import Document, Job
 from engine.services.api_tokens import issue_token, revoke_token
-from scenario_support import trademark_filing
 
 PUBLIC = {"api-docs.openapi_json": "/api/v1/openapi.json", "api_docs.page": "/api/v1/docs"}
 PROBLEM = "application/problem+json"
@@ -25,27 +22,6 @@ ROLE_REFUSAL = "this needs one of"
 @pytest.fixture
 def roles(ipflow) -> list[str]:
     return sorted(ipflow.settings.roles)
-
-
-@pytest.fixture
-def path_values(office) -> dict[str, object]:
-    """A path parameter's value, by the literal segment before it (/instances/<instance_id>)."""
-    office.file("trademark", trademark_filing())
-    office.pay()
-    with office.ipflow.db.reading() as session:
-        document = session.scalar(select(Document.id).where(Document.case_id == office.case_id))
-        job = session.scalar(select(Job.id).where(Job.instance_id == office.instance_id))
-    assert document and job, "the filed case should have a document and a pending job"
-    return {
-        "applications": office.number.replace("/", ""),  # numbers are matched ignoring slashes
-        "documents": document,
-        "instances": office.instance_id,
-        "incidents": job,
-        "messages": "payment_received",
-        "processes": "trademark",
-        "versions": 1,
-        "tasks": office.tasks()[0].id,
-    }
 
 
 def api_routes(app) -> list[tuple[str, str, object]]:
@@ -66,7 +42,7 @@ def fill(rule, values: dict[str, object]) -> str:
             before = segments[index - 1]
             assert before in values, (
                 f"{rule.endpoint} ({rule.rule}): the walk cannot fill {segment}; add a real value for "
-                f"parameters after '/{before}/' to path_values in {__name__}"
+                f"parameters after '/{before}/' to api_path_values in {__name__}"
             )
             segment = str(values[before])
         path.append(segment)
@@ -74,14 +50,14 @@ def fill(rule, values: dict[str, object]) -> str:
 
 
 @pytest.fixture
-def walk(app, path_values) -> list[tuple[str, str, str, tuple[str, ...]]]:
+def walk(app, api_path_values) -> list[tuple[str, str, str, tuple[str, ...]]]:
     """(endpoint, method, path, required roles) of every guarded API route, each path routing back to its rule."""
     adapter = app.url_map.bind("localhost")
     walked = []
     for endpoint, method, rule in api_routes(app):
         view = app.view_functions[endpoint]
         assert hasattr(view, "required_roles"), f"{endpoint} is not guarded: put @bp.roles(...) right under @bp.route"
-        path = fill(rule, path_values)
+        path = fill(rule, api_path_values)
         assert adapter.match(path, method=method)[0] == endpoint, f"{path} does not route to {endpoint}"
         walked.append((endpoint, method, path, tuple(view.required_roles)))
     return walked
