@@ -14,15 +14,15 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.container import Ipflow
-from engine.db.models import Case, MessageSubscription, ProcessInstance, SubscriptionKey
+from engine.db.models import Case, MessageSubscription, ProcessInstance
 from engine.errors import Conflict, InvalidInput, NoMatch, NotFound, PermissionDenied
 from engine.services.assignment import roles_of
 from engine.services.instances import show_instance
-from engine.services.messages import deliver_message
+from engine.services.messages import carrying, deliver_message
 
 PAYERS = ("payments", "efiling", "clerk", "manager")
 FILERS = ("efiling", "clerk", "manager")
@@ -202,17 +202,7 @@ def _why_unmatched(ctx: Ipflow, name: str, correlation: dict[str, str]) -> Excep
 
 def _waiting_for(session: Session, correlation: dict[str, str]) -> dict[int, list[str]]:
     """Instance id -> the messages it waits for, of the instances whose subscriptions carry the values."""
-    query = select(MessageSubscription.instance_id, MessageSubscription.message_name)
-    for key, value in correlation.items():
-        query = query.where(
-            exists().where(
-                and_(
-                    SubscriptionKey.subscription_id == MessageSubscription.id,
-                    SubscriptionKey.key == key,
-                    SubscriptionKey.value == value,
-                )
-            )
-        )
+    query = carrying(select(MessageSubscription.instance_id, MessageSubscription.message_name), correlation)
     found: dict[int, list[str]] = {}
     for instance_id, message in session.execute(
         query.order_by(MessageSubscription.instance_id, MessageSubscription.message_name)

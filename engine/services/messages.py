@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import Select, and_, exists, select
 
 from engine.container import Ipflow
 from engine.db.models import MessageSubscription, SubscriptionKey
@@ -38,19 +38,24 @@ def _checked(name: str, correlation: Mapping[str, Any], data: Any) -> dict[str, 
     return {str(k): str(v) for k, v in correlation.items()}
 
 
-def _deliver(ctx: Ipflow, name: str, correlation: dict[str, str], data: dict, actor: str) -> int:
-    with ctx.db.transaction() as session:
-        query = select(MessageSubscription).where(MessageSubscription.message_name == name)
-        for key, value in correlation.items():
-            query = query.where(
-                exists().where(
-                    and_(
-                        SubscriptionKey.subscription_id == MessageSubscription.id,
-                        SubscriptionKey.key == key,
-                        SubscriptionKey.value == value,
-                    )
+def carrying(query: Select, correlation: Mapping[str, str]) -> Select:
+    """`query` over message subscriptions, narrowed to those that carry every correlation value."""
+    for key, value in correlation.items():
+        query = query.where(
+            exists().where(
+                and_(
+                    SubscriptionKey.subscription_id == MessageSubscription.id,
+                    SubscriptionKey.key == key,
+                    SubscriptionKey.value == value,
                 )
             )
+        )
+    return query
+
+
+def _deliver(ctx: Ipflow, name: str, correlation: dict[str, str], data: dict, actor: str) -> int:
+    with ctx.db.transaction() as session:
+        query = carrying(select(MessageSubscription).where(MessageSubscription.message_name == name), correlation)
         matches = session.scalars(query.order_by(MessageSubscription.id)).all()
         instances = sorted({m.instance_id for m in matches})
         described = ", ".join(f"{k}={v}" for k, v in sorted(correlation.items()))
