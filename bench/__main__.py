@@ -8,9 +8,9 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from bench import deploy, inbox, timers
+from bench import dashboard, deploy, inbox, timers
 
-ROWS = {"deploy": deploy.measure, "timers": timers.measure, "inbox": inbox.measure}
+ROWS = {"deploy": deploy.measure, "timers": timers.measure, "inbox": inbox.measure, "dashboard": dashboard.measure}
 
 
 def main(names: list[str]) -> int:

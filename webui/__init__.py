@@ -23,7 +23,7 @@ def create_app(settings: Settings | None = None, ipflow: Ipflow | None = None) -
     )
     app.extensions["ipflow"] = ipflow or Ipflow.create(settings)
 
-    from webui import admin, audit, auth, cases, designer, home, inbox, monitor, tasks
+    from webui import admin, audit, auth, cases, designer, home, inbox, manager, monitor, tasks
     from webui.api import init_api
     from webui.errors import init_errors
     from webui.security import STAFF, init_security
@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None, ipflow: Ipflow | None = None) -
     app.register_blueprint(designer.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(manager.bp)
     app.register_blueprint(monitor.bp)
     init_api(app)
 

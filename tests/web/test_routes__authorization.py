@@ -67,6 +67,8 @@ EXPECTED = {
     "admin.revoke": ("POST", "/admin/tokens/999/revoke", 302, only(404, {"admin"})),
     "audit.log": ("GET", "/audit?case=TM", 302, only(200, {"manager", "admin"})),
     "audit.export": ("GET", "/audit/export.csv", 302, only(200, {"manager", "admin"})),
+    "manager.dashboard": ("GET", "/manager/dashboard", 302, only(200, {"manager"})),
+    "manager.dashboard_csv": ("GET", "/manager/dashboard/backlog.csv?right_type=trademark", 302, only(200, {"manager"})),
     "monitor.index": ("GET", "/monitor?process=trademark", 302, only(200, MONITOR)),
     "monitor.heatmap_page": ("GET", "/monitor/heatmap?process=trademark", 302, only(200, MONITOR)),
     "monitor.heatmap_data": ("GET", "/monitor/heatmap.json?process=trademark", 302, only(200, MONITOR)),

@@ -16,6 +16,9 @@
 //     studio-diff.js     two versions' diagrams side by side, added/removed/changed elements coloured
 //     studio-migrate.js  moving running cases in batches with a progress display
 //     studio-letter.js   the letter template editor with a preview against a real case
+//     manager-dashboard.js  the manager's dashboard charts (Chart.js)
+//     monitor-heatmap.js    running instances per step on a process diagram
+//     monitor-bulk.js       the monitor's bulk operations with a progress display
 //   bpmnlint's rules are packed for the browser here, at build time: the import
 //   'bpmnlint-config:recommended' is answered with the module bpmnlint's own compile-config writes
 //   (what webpack's bpmnlint-loader does), so the bundle needs no loader and no eval.
@@ -110,7 +113,7 @@ const STUDIO = [
   { name: 'studio-form', plugins: [singlePreactPlugin('@bpmn-io/form-js-editor'), blankDragImagePlugin] },
 ];
 
-const PAGES = ['studio-diff', 'studio-migrate', 'studio-letter', 'monitor-heatmap', 'monitor-bulk'];
+const PAGES = ['studio-diff', 'studio-migrate', 'studio-letter', 'manager-dashboard', 'monitor-heatmap', 'monitor-bulk'];
 
 const started = Date.now();
 rmSync(out, { recursive: true, force: true });

@@ -149,6 +149,7 @@ class RegisterEntry(Base):
     """The registered right: one per case, with its own registration number and term."""
 
     __tablename__ = "register_entries"
+    __table_args__ = (Index("ix_register_entries_registered_on", "registered_on"),)  # the dashboard's outflow
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True)

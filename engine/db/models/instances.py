@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db.base import Base, StrEnum
@@ -20,6 +20,12 @@ class ProcessInstance(Base):
     """A running case process. `state` is SpiffWorkflow's serialization without the spec."""
 
     __tablename__ = "process_instances"
+    # The manager's dashboard: instances that ended in a date range.
+    # The manager's dashboard (instances that ended in a date range) and the monitor's age filter.
+    __table_args__ = (
+        Index("ix_process_instances_status_completed", "status", "completed_at"),
+        Index("ix_process_instances_status_created", "status", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     definition_version_id: Mapped[int] = mapped_column(ForeignKey("definition_versions.id"), index=True)

@@ -26,7 +26,8 @@ class JobStatus(StrEnum):
 
 class Job(Base):
     __tablename__ = "jobs"
-    __table_args__ = (Index("ix_jobs_status_due", "status", "due_at"),)
+    # The worker's sweep (due jobs) and the monitor's "waiting at this step" filter and heatmap.
+    __table_args__ = (Index("ix_jobs_status_due", "status", "due_at"), Index("ix_jobs_status_element", "status", "element_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[JobKind] = mapped_column(String(16))

@@ -24,6 +24,9 @@ class HumanTask(Base):
         # The inbox: the kinds of open task and one task of each by a skip scan; open tasks by age.
         Index("ix_human_tasks_status_element", "status", "element_id", "id"),
         Index("ix_human_tasks_status_created", "status", "created_at"),
+        # The manager's dashboard: steps done in a date range, and each instance's first one.
+        Index("ix_human_tasks_status_completed", "status", "completed_at"),
+        Index("ix_human_tasks_instance_completed", "instance_id", "completed_at"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # SpiffWorkflow task UUID
