@@ -1,5 +1,5 @@
-"""A manager's day with the instance monitor in a real browser, on real trademark cases: the list
-filtered to trademarks, the heatmap of the process, one instance with its path, suspended and
+"""A manager's day in a real browser, on real trademark cases: the dashboard filtered to
+trademarks; the instance monitor's list filtered to trademarks, the heatmap of the process, one instance with its path, suspended and
 resumed with reasons, its overdue task reassigned; an incident of a service task whose operator
 really failed is retried and the case completes; two cases suspended in one bulk run with progress."""
 
@@ -77,6 +77,14 @@ def test_a_manager_monitors_and_operates(office, gateway, page, browser_errors):
     ipflow.clock.advance(timedelta(days=7))  # the checks were due in five days: overdue now
 
     sign_in(page, "manager")
+    page.click("nav[aria-label=Management] a")  # the dashboard
+    page.select_option("#right_type", "trademark")
+    page.click(".dashboard-filters button[type=submit]")
+    page.wait_for_selector("#chart-backlog[data-drawn=true]")
+    assert "right_type=trademark" in page.url
+    assert page.locator("table[data-table=backlog] tbody tr").count() >= 2  # a stage and the total row
+    screenshot(page, "manager__dashboard-trademarks")
+
     page.click("nav[aria-label=Monitor] a")
     page.select_option("#m-process", "trademark")
     page.click("#monitor-filters button[type=submit]")
