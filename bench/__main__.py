@@ -8,9 +8,11 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from bench import dashboard, deploy, inbox, timers
+from bench import dashboard, deploy, growth, inbox, step, throughput, timers
 
-ROWS = {"deploy": deploy.measure, "timers": timers.measure, "inbox": inbox.measure, "dashboard": dashboard.measure}
+ROWS = {"deploy": deploy.measure, "timers": timers.measure, "inbox": inbox.measure, "dashboard": dashboard.measure,
+        "step": step.measure, "growth": growth.measure,
+        "throughput": throughput.measure, "inbox_scale": inbox.measure_scale}  # throughput also measures the memory rows
 
 
 def main(names: list[str]) -> int:
