@@ -13,10 +13,8 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import text
-
 from bench.inbox import signed_in_client, timed_ms
-from bench.support import Row, bench_ipflow, fresh_database, percentile
+from bench.support import Row, bench_ipflow, fresh_database, percentile, run_script, vacuum_analyze
 from engine.services.dashboard import dashboard, dashboard_query, office_today
 from engine.services.users import sync_roles_and_demo_users
 
@@ -93,12 +91,8 @@ SELECT setval(pg_get_serial_sequence('cases', 'id'), :n);
 
 
 def seed(ctx, n: int) -> None:
-    with ctx.db.engine.begin() as conn:
-        for statement in SEED.split(";\n"):
-            if statement.strip():
-                conn.execute(text(statement), {"n": n} if ":n" in statement else {})
-    with ctx.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("VACUUM ANALYZE"))  # as autovacuum would have by now
+    run_script(ctx, SEED, {"n": n})
+    vacuum_analyze(ctx)
 
 
 def measure(cases: int = 50_000) -> list[Row]:

@@ -15,9 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import text
-
-from bench.support import Row, bench_ipflow, fresh_database, percentile
+from bench.support import Row, bench_ipflow, fresh_database, percentile, run_script, vacuum_analyze
 from engine.services.inbox import inbox_page
 from engine.services.inbox_query import InboxQuery
 from engine.services.users import sync_roles_and_demo_users
@@ -89,20 +87,13 @@ def seed(ctx, n: int, closed: int | None = None, budget_s: float = float("inf"))
     they are all in or `budget_s` seconds have passed; how many completed tasks were written."""
     started = time.monotonic()
     closed = n if closed is None else closed
-    with ctx.db.engine.begin() as conn:
-        for statement in SEED.split(";\n"):
-            if statement.strip():
-                conn.execute(text(statement), {"n": n} if ":n" in statement else {})
+    run_script(ctx, SEED, {"n": n})
     written = 0
     while written < closed and time.monotonic() - started < budget_s:
         hi = min(closed, written + CLOSED_CHUNK)
-        with ctx.db.engine.begin() as conn:
-            for statement in CLOSED.split(";\n"):
-                if statement.strip():
-                    conn.execute(text(statement), {"n": n, "lo": written + 1, "hi": hi})
+        run_script(ctx, CLOSED, {"n": n, "lo": written + 1, "hi": hi})
         written = hi
-    with ctx.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("VACUUM ANALYZE"))  # as autovacuum would have by now
+    vacuum_analyze(ctx)
     return written
 
 

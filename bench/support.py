@@ -40,6 +40,20 @@ class Row:
         return "PASS" if ok else "MISS"
 
 
+def run_script(ctx: Ipflow, script: str, params: dict) -> None:
+    """Run a ';'-separated SQL script in one transaction, each statement with the params it names."""
+    with ctx.db.engine.begin() as conn:
+        for statement in script.split(";\n"):
+            if statement.strip():
+                conn.execute(text(statement), {k: v for k, v in params.items() if f":{k}" in statement})
+
+
+def vacuum_analyze(ctx: Ipflow) -> None:
+    """Fresh statistics after bulk seeding, as autovacuum would have made by now."""
+    with ctx.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE"))
+
+
 def fresh_database() -> str:
     """Drop and create the bench database; return its URL (migrated to head)."""
     admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
