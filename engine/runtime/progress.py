@@ -20,7 +20,7 @@ class ElementProgress:
 
 
 def element_progress(workflow) -> ElementProgress:
-    completed: set[str] = set()
+    completed: set[str] = set(getattr(workflow, "pruned_elements", ()))  # history the tree no longer holds
     current: set[str] = set()
     for task in workflow.get_tasks(state=TaskState.COMPLETED | _NOW):
         element = getattr(task.task_spec, "bpmn_id", None)

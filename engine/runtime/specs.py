@@ -164,6 +164,9 @@ class IpflowWorkflow(BpmnWorkflow):
     silently stopped. We walk to the end, however deep.
     """
 
+    # BPMN elements of the top-level process completed in tasks dropped by engine.runtime.pruning
+    pruned_elements: frozenset[str] | set[str] = frozenset()
+
     def get_tasks_iterator(self, first_task=None, **kwargs):
         kwargs.setdefault("max_depth", sys.maxsize)
         return super().get_tasks_iterator(first_task, **kwargs)
@@ -179,6 +182,9 @@ class SpeclessWorkflowConverter(BpmnWorkflowConverter):
         dct = WorkflowConverter.to_dict(self, workflow)
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        pruned = getattr(workflow, "pruned_elements", ())
+        if pruned:
+            dct["ipflow_pruned_elements"] = sorted(pruned)
         return dct
 
     def from_dict(self, dct, spec=None, subprocess_specs=None):
@@ -190,6 +196,7 @@ class SpeclessWorkflowConverter(BpmnWorkflowConverter):
         self.set_default_attributes(workflow, dct)
         self.subprocesses_from_dict(dct["subprocesses"], workflow)
         workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        workflow.pruned_elements = set(dct.pop("ipflow_pruned_elements", ()))
         return workflow
 
 

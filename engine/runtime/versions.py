@@ -128,6 +128,7 @@ class VersionMove:
     def blockers(self, workflow) -> tuple[str, ...]:
         """Why this workflow cannot move (nothing when it can); the workflow is not touched."""
         reasons = self._blockers(WorkflowDiff(workflow, self.top), self.top)
+        reasons.extend(self._pruned_blockers(workflow))
         for subprocess in workflow.subprocesses.values():
             diff = self.dependencies.get(subprocess.spec.name)
             if diff is None:
@@ -135,6 +136,15 @@ class VersionMove:
             else:
                 reasons.extend(self._blockers(WorkflowDiff(subprocess, diff), diff))
         return tuple(dict.fromkeys(reasons))
+
+    def _pruned_blockers(self, workflow) -> list[str]:
+        """The removed elements the case went through in the part of its history the tree no longer holds."""
+        removed = {spec.bpmn_id: spec for spec in self.top.removed if getattr(spec, "bpmn_id", None)}
+        return [
+            f"the case went through '{_label(removed[element])}' ({element}), which {self.target} removes, "
+            "and a case cannot keep the history of an element its version lacks"
+            for element in sorted(getattr(workflow, "pruned_elements", ())) if element in removed
+        ]  # fmt: skip
 
     def _changed(self, spec, diff: SpecDiff) -> list[str]:
         """The changed attributes of an old spec, its form counted as one of them."""

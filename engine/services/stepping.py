@@ -20,6 +20,7 @@ from engine.container import Ipflow
 from engine.db.models import AuditEvent, DefinitionVersion, InstanceStatus, ProcessInstance
 from engine.errors import ConcurrentUpdate, Conflict, NotFound
 from engine.runtime.operators import OperatorContext
+from engine.runtime.pruning import prune_finished
 from engine.runtime.runner import IpflowScriptEngine, run_to_wait_state, snapshot
 from engine.runtime.state import SCHEMA_VERSION, SERIALIZER_VERSION, dump_state, load_state
 from engine.services.library import specs_for
@@ -103,6 +104,7 @@ def _note_completed(current: Step, task) -> None:
 
 def save(ctx: Ipflow, current: Step) -> None:
     instance, now = current.instance, ctx.clock.now()
+    prune_finished(current.workflow)
     state = snapshot(current.workflow, instance.business_key)
     instance.state = dump_state(current.workflow)
     instance.serializer_version = SERIALIZER_VERSION
