@@ -46,7 +46,8 @@ SELECT g, 'individual', 'word', 'MARK ' || g FROM generate_series(1, :n) g WHERE
 INSERT INTO parties (case_id, role, position, name, country)
 SELECT g, 'applicant', 0, 'Applicant ' || (g % 5000) || ' Ltd', 'BG' FROM generate_series(1, :n) g;
 
-INSERT INTO human_tasks (id, instance_id, element_id, name, status, assignee, priority, due_at, created_at, business_key)
+INSERT INTO human_tasks (id, instance_id, element_id, name, status, assignee, priority, due_at, created_at, business_key,
+                         offered_roles)
 SELECT md5('open' || g)::uuid::text, g,
        (ARRAY['check', 'formalities', 'examination', 'classification', 'registration'])[(g / 3) % 5 + 1],
        (ARRAY['Check the filing-date requirements', 'Examine the formalities', 'Examine the application',
@@ -56,7 +57,8 @@ SELECT md5('open' || g)::uuid::text, g,
        g % 3,
        CASE WHEN g % 20 <> 7 THEN now() + make_interval(days => ((g::bigint * 7919) % 105 - 15)::int, hours => g % 24) END,
        now() - make_interval(mins => g % 100000),
-       (ARRAY['40', '10', '50'])[g % 3 + 1] || '-2026-' || lpad(g::text, greatest(6, length(g::text)), '0')
+       (ARRAY['40', '10', '50'])[g % 3 + 1] || '-2026-' || lpad(g::text, greatest(6, length(g::text)), '0'),
+       (ARRAY['|clerk|', '|clerk|', '|examiner|', '|clerk|examiner|', '|registrar|'])[(g / 3) % 5 + 1]
 FROM generate_series(1, :n) g;
 
 INSERT INTO task_candidate_roles (task_id, role)
@@ -72,9 +74,9 @@ SELECT setval(pg_get_serial_sequence('cases', 'id'), :n);
 # Completed tasks :lo..:hi, spread over the :n cases (history: several finished steps per case). Their ids
 # ascend (uuid-shaped counters): ten million random keys would spend the seeding on index page splits.
 CLOSED = """
-INSERT INTO human_tasks (id, instance_id, element_id, name, status, priority, created_at, completed_at, completed_by)
+INSERT INTO human_tasks (id, instance_id, element_id, name, status, priority, created_at, completed_at, completed_by, offered_roles)
 SELECT lpad(to_hex(g), 32, '0')::uuid::text, g % :n + 1, 'receipt', 'Record the receipt', 'completed', 0, now() - interval '30 days',
-       now() - interval '29 days', 'clerk'
+       now() - interval '29 days', 'clerk', '|clerk|'
 FROM generate_series(CAST(:lo AS bigint), CAST(:hi AS bigint)) g;
 
 INSERT INTO task_candidate_roles (task_id, role) SELECT lpad(to_hex(g), 32, '0')::uuid::text, 'clerk' FROM generate_series(CAST(:lo AS bigint), CAST(:hi AS bigint)) g;

@@ -10,7 +10,7 @@ from itertools import count
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.db.models import Case, DefinitionVersion, HumanTask, Party, ProcessInstance, TaskCandidateRole, TrademarkDetails
+from engine.db.models import Case, DefinitionVersion, HumanTask, Party, ProcessInstance, TrademarkDetails
 
 PROCESS_ID = "inbox_test"
 _serial = count(1)  # one counter for every test module: task ids never meet, and sort in creation order
@@ -73,7 +73,7 @@ def add_tasks(
                 assignee=assignee, priority=priority, due_at=due, created_at=created or now + timedelta(seconds=serial),
                 completed_by="examiner" if status == "completed" else None, business_key=business_key or number,
             )  # fmt: skip
-            task.candidate_roles = [TaskCandidateRole(role=r) for r in roles]
+            task.offer_to(roles)
             session.add(task)
             session.flush()
             made.append((task.id, case.id if case is not None else None))

@@ -16,11 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, exists, func, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from engine.container import Ipflow
-from engine.db.models import Case, HumanTask, Party, PartyRole, ProcessInstance, TaskCandidateRole, TaskStatus, TrademarkDetails
+from engine.db.models import Case, HumanTask, Party, PartyRole, ProcessInstance, TaskStatus, TrademarkDetails, offered_to_any
 from engine.errors import PermissionDenied
 from engine.services.assignment import MANAGER_ROLE, UserChoice, assignable_users, roles_of
 from engine.services.cases import office_today
@@ -98,17 +98,12 @@ def inbox_page(ctx: Ipflow, username: str, query: InboxQuery) -> InboxPage:
         )
 
 
-def _offered_to(roles: frozenset[str]) -> ColumnElement[bool]:
-    # EXISTS on (task_id, role): the primary key of task_candidate_roles answers it per task.
-    return exists().where(TaskCandidateRole.task_id == HumanTask.id, TaskCandidateRole.role.in_(sorted(roles)))
-
-
 def _tab(tab: str, username: str, roles: frozenset[str]) -> list[ColumnElement[bool]]:
     where = [HumanTask.status == TaskStatus.OPEN]
     if tab == "mine":
         where.append(HumanTask.assignee == username)
     elif tab == "groups":
-        where += [HumanTask.assignee.is_(None), _offered_to(roles)]
+        where += [HumanTask.assignee.is_(None), offered_to_any(roles)]
     return where
 
 
@@ -196,7 +191,7 @@ def _task_choices(session: Session, tab: str, username: str, roles: frozenset[st
         ).scalar_subquery()
         statement = select(HumanTask.element_id, HumanTask.name).select_from(kinds).join(HumanTask, HumanTask.id == one_of_kind)
         if tab == "groups":
-            statement = statement.where(_offered_to(roles))
+            statement = statement.where(offered_to_any(roles))
     choices: dict[str, TaskChoice] = {}
     for element_id, name in session.execute(statement.order_by(HumanTask.name, HumanTask.element_id)):
         choices.setdefault(element_id, TaskChoice(element_id, name))

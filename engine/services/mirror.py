@@ -22,7 +22,6 @@ from engine.db.models import (
     MessageSubscription,
     ProcessInstance,
     SubscriptionKey,
-    TaskCandidateRole,
     TaskStatus,
 )
 from engine.errors import ScriptError
@@ -73,7 +72,7 @@ def _new_human_task(ctx: Ipflow, instance: ProcessInstance, workflow, task: Read
         created_at=now,
         business_key=instance.business_key,
     )
-    row.candidate_roles = [TaskCandidateRole(role=r) for r in sorted(set(roles))]
+    row.offer_to(roles)
     return row
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.container import Ipflow
-from engine.db.models import HumanTask, InstanceStatus, ProcessInstance, TaskCandidateRole, TaskStatus, User
+from engine.db.models import HumanTask, InstanceStatus, ProcessInstance, TaskStatus, User, offered_to_any
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from engine.forms import validate_submission
 from engine.runtime.runner import complete_human_task
@@ -44,12 +44,9 @@ def list_tasks(ctx: Ipflow, user: str | None = None, role: str | None = None, li
         query = select(HumanTask).where(HumanTask.status == TaskStatus.OPEN)
         if user is not None:
             account = active_user(session, user)
-            offered = select(TaskCandidateRole.task_id).where(TaskCandidateRole.role.in_(account.role_names))
-            query = query.where(
-                (HumanTask.assignee == user) | ((HumanTask.assignee.is_(None)) & HumanTask.id.in_(offered))
-            )
+            query = query.where((HumanTask.assignee == user) | (HumanTask.assignee.is_(None) & offered_to_any(account.role_names)))
         if role is not None:
-            query = query.where(HumanTask.id.in_(select(TaskCandidateRole.task_id).where(TaskCandidateRole.role == role)))
+            query = query.where(offered_to_any([role]))
         query = query.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at).limit(limit)
         return [task_row(r) for r in session.scalars(query)]
 

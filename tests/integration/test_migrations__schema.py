@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import create_engine, inspect
+from datetime import datetime, timezone
+
+from sqlalchemy import create_engine, inspect, text
 
 from engine.db.migrate import check, upgrade
 from engine.db.models import Base
+
+NOW = datetime(2026, 12, 7, 9, 0, tzinfo=timezone.utc)
 
 
 def test_upgrade_head_on_an_empty_database_then_no_drift(database_url):
@@ -24,3 +28,32 @@ def test_upgrade_is_idempotent(database_url):
     upgrade(database_url)
     upgrade(database_url)
     check(database_url)
+
+
+def test_offered_roles_are_filled_from_the_candidate_roles_of_existing_tasks(database_url):
+    upgrade(database_url, "0010")
+    engine = create_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO definition_versions (id, process_id, name, version, content_hash, spec_json, serializer_version, "
+                "deployed_at, deployed_by) VALUES (1, 'p', 'P', 1, 'h', '{}', '1', :now, 'test')"
+            ), {"now": NOW})
+            conn.execute(text(
+                "INSERT INTO process_instances (id, definition_version_id, process_id, status, state, serializer_version, "
+                "schema_version, lock_version, started_by, created_at, updated_at) "
+                "VALUES (1, 1, 'p', 'running', '{}', '1', 1, 1, 'test', :now, :now)"
+            ), {"now": NOW})
+            for task_id, roles in (("t-two", ("examiner", "clerk")), ("t-one", ("registrar",)), ("t-none", ())):
+                conn.execute(text(
+                    "INSERT INTO human_tasks (id, instance_id, element_id, name, status, priority, created_at) "
+                    "VALUES (:id, 1, 'e', 'E', 'open', 0, :now)"
+                ), {"id": task_id, "now": NOW})
+                for role in roles:
+                    conn.execute(text("INSERT INTO task_candidate_roles (task_id, role) VALUES (:id, :role)"), {"id": task_id, "role": role})
+        upgrade(database_url)
+        with engine.connect() as conn:
+            offered = dict(conn.execute(text("SELECT id, offered_roles FROM human_tasks")).all())
+    finally:
+        engine.dispose()
+    assert offered == {"t-two": "|clerk|examiner|", "t-one": "|registrar|", "t-none": ""}

@@ -14,7 +14,7 @@ from engine.db.models.library import DefinitionFile, DefinitionVersion, LibraryB
 from engine.db.models.logins import LoginAttempt
 from engine.db.models.messages import MessageSubscription, SubscriptionKey
 from engine.db.models.migrations import InstanceMigration
-from engine.db.models.tasks import HumanTask, TaskCandidateRole, TaskStatus
+from engine.db.models.tasks import HumanTask, TaskCandidateRole, TaskStatus, offered_to_any
 from engine.db.models.users import Role, User, user_roles
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "SubscriptionKey",
     "TaskCandidateRole",
     "TaskStatus",
+    "offered_to_any",
     "User",
     "user_roles",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, false, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db.base import Base, JSONDoc, StrEnum
@@ -44,6 +44,10 @@ class HumanTask(Base):
     completed_by: Mapped[str | None] = mapped_column(String(64))
     business_key: Mapped[str | None] = mapped_column(String(255), index=True)
     draft: Mapped[dict | None] = mapped_column(JSONDoc)
+    # The candidate roles again, as "|clerk|examiner|", so the inbox filters offered tasks on the row it
+    # reads anyway: with millions of closed tasks a probe into task_candidate_roles per row cost more
+    # than the rest of the page.
+    offered_roles: Mapped[str] = mapped_column(String(255), default="", server_default="")
     candidate_roles: Mapped[list[TaskCandidateRole]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
     )
@@ -51,6 +55,23 @@ class HumanTask(Base):
     @property
     def roles(self) -> tuple[str, ...]:
         return tuple(sorted(c.role for c in self.candidate_roles))
+
+    def offer_to(self, roles) -> None:
+        """Set the task's candidate roles (the rows and the inbox's copy on the task)."""
+        chosen = sorted(set(roles))
+        self.candidate_roles = [TaskCandidateRole(role=r) for r in chosen]
+        self.offered_roles = offered_roles_text(chosen)
+
+
+def offered_roles_text(roles) -> str:
+    return "|" + "|".join(roles) + "|" if roles else ""
+
+
+def offered_to_any(roles) -> ColumnElement[bool]:
+    """Tasks offered to at least one of `roles` (none for no roles)."""
+    if not roles:
+        return false()
+    return or_(*(HumanTask.offered_roles.contains(f"|{r}|", autoescape=True) for r in sorted(roles)))
 
 
 # The inbox's "most urgent first": priority high to low, then due date. Declared here, where the
