@@ -120,7 +120,7 @@ def measure(short: int = 40, long: int = 1000, window: int = 100) -> list[Row]:
             "x",
             detail=f"{l50:.1f} / {s50:.1f} ms on PostgreSQL; {where}",
         ),
-        Row("growth: step p99 at ~1,000 tasks", l99, 50.0, "ms", detail=f"p99 at ~20: {percentile(at_short, 99):.1f} ms"),
+        Row("growth: step p99 at ~1,000 steps done", l99, 50.0, "ms", detail=f"p99 at ~20: {percentile(at_short, 99):.1f} ms"),
         Row(
             "growth: in-memory step p50 at ~1,000 / at ~20",
             fl50 / fs50,

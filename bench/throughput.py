@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from bench import memory
 from bench.lifecycle_support import FastClock, bench_env, ipflow_from_env, start_process, stop
 from bench.support import Row, fresh_database, peak_rss_mb
-from engine.db.models import Case, FeeSheet, HumanTask, TaskStatus
+from engine.db.models import AuditEvent, Case, FeeSheet, HumanTask, TaskStatus
 from engine.errors import Conflict
 from engine.services import assignment
 from engine.services.filing import file_application
@@ -144,6 +144,8 @@ def run(
     final = statuses(ctx)
     with ctx.db.reading() as session:
         done_tasks = session.scalar(select(func.count()).select_from(HumanTask).where(HumanTask.status == TaskStatus.COMPLETED))
+        # every BPMN element completed, by people or the engine: what the target's ~300 task completions/s counts
+        done_steps = session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.kind == "element_completed"))
     ctx.db.dispose()
     registered = final.get("registered", 0)
     label = (
@@ -163,12 +165,13 @@ def run(
             detail=label,
         ),
         Row(
-            f"throughput: tasks/s ({'no PDF' if letters == 'html' else 'PDF'})",
-            done_tasks / elapsed,
+            f"throughput: task completions/s ({'no PDF' if letters == 'html' else 'PDF'})",
+            done_steps / elapsed,
             TARGET * 15,
             "/s",
             higher_is_better=True,
-            detail=f"{done_tasks} human tasks completed; mean wall time per call (threads share one GIL) "
+            detail=f"{done_steps} BPMN elements completed, {done_tasks} of them human tasks; mean wall time per call "
+            "(threads share one GIL) "
             + ", ".join(f"{k} {statistics.fmean(v) * 1000:.0f} ms" for k, v in spent.items() if v),
         ),
     ]
