@@ -13,7 +13,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from engine.container import Ipflow
-from engine.db.models import Case, HumanTask, TaskCandidateRole, TrademarkDetails
+from engine.db.models import Case, HumanTask, TrademarkDetails
+from engine.db.models.tasks import roles_of_text
 from engine.services.case_columns import first_applicant
 from engine.services.cases import office_today
 from engine.services.inbox_query import InboxQuery
@@ -68,12 +69,12 @@ def page_rows(ctx: Ipflow, session: Session, query: InboxQuery, where: list) -> 
         HumanTask.due_at,
         HumanTask.priority,
         HumanTask.assignee,
+        HumanTask.offered_roles,
     )
     statement = with_case(select(*columns).select_from(HumanTask)).where(*where).order_by(*_order(query.sort))
     found = session.execute(page_of(statement, query.page, query.per_page)).all()
-    roles = _candidate_roles(session, [r.task_id for r in found])
     today = office_today(ctx.clock, ctx.settings)
-    return tuple(_row(ctx, r, today, roles.get(r.task_id, ())) for r in found)
+    return tuple(_row(ctx, r, today) for r in found)
 
 
 def _order(sort: str) -> tuple:
@@ -90,7 +91,7 @@ def _order(sort: str) -> tuple:
     return (*by_sort[sort], HumanTask.id)  # the id last: paging never shows a row twice
 
 
-def _row(ctx: Ipflow, r: Any, today: date, roles: tuple[str, ...]) -> InboxRow:
+def _row(ctx: Ipflow, r: Any, today: date) -> InboxRow:
     due_date = r.due_at.astimezone(ctx.office_zone).date() if r.due_at else None
     days_left = (due_date - today).days if due_date else None
     return InboxRow(
@@ -109,7 +110,7 @@ def _row(ctx: Ipflow, r: Any, today: date, roles: tuple[str, ...]) -> InboxRow:
         due_class=_due_class(days_left),
         priority=r.priority,
         assignee=r.assignee,
-        candidate_roles=roles,
+        candidate_roles=roles_of_text(r.offered_roles),
         created_date=r.created_at.astimezone(ctx.office_zone).date(),
         due_date=due_date,
     )
@@ -121,17 +122,3 @@ def _due_class(days_left: int | None) -> str:
     if days_left < 0:
         return "overdue"
     return "soon" if days_left <= SOON_DAYS else "later"
-
-
-def _candidate_roles(session: Session, task_ids: list[str]) -> dict[str, tuple[str, ...]]:
-    if not task_ids:
-        return {}
-    roles: dict[str, tuple[str, ...]] = {}
-    rows = session.execute(
-        select(TaskCandidateRole.task_id, TaskCandidateRole.role)
-        .where(TaskCandidateRole.task_id.in_(task_ids))
-        .order_by(TaskCandidateRole.task_id, TaskCandidateRole.role)
-    )
-    for task_id, role in rows:
-        roles[task_id] = (*roles.get(task_id, ()), role)
-    return roles

@@ -48,13 +48,12 @@ class HumanTask(Base):
     # reads anyway: with millions of closed tasks a probe into task_candidate_roles per row cost more
     # than the rest of the page.
     offered_roles: Mapped[str] = mapped_column(String(255), default="", server_default="")
-    candidate_roles: Mapped[list[TaskCandidateRole]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin"
-    )
+    # Written with the task (offer_to), read by role queries; a task's own roles are read from offered_roles.
+    candidate_roles: Mapped[list[TaskCandidateRole]] = relationship(cascade="all, delete-orphan")
 
     @property
     def roles(self) -> tuple[str, ...]:
-        return tuple(sorted(c.role for c in self.candidate_roles))
+        return roles_of_text(self.offered_roles)
 
     def offer_to(self, roles) -> None:
         """Set the task's candidate roles (the rows and the inbox's copy on the task)."""
@@ -65,6 +64,11 @@ class HumanTask(Base):
 
 def offered_roles_text(roles) -> str:
     return "|" + "|".join(roles) + "|" if roles else ""
+
+
+def roles_of_text(text: str | None) -> tuple[str, ...]:
+    """The roles in an offered_roles value, in their (sorted) order."""
+    return tuple(r for r in (text or "").split("|") if r)
 
 
 def offered_to_any(roles) -> ColumnElement[bool]:
