@@ -60,6 +60,16 @@ def _run(prune: bool, rounds: int = ROUNDS):
     return workflow, largest
 
 
+def _rounds_pruned(specs, rounds: int):
+    """A workflow `rounds` rounds into its loop, pruned after every step, waiting at the next review."""
+    workflow = new_workflow(specs, _engine(), {"n": 0, "stop": False})
+    run_to_wait_state(workflow)
+    for _ in range(rounds):
+        for element in ("review", "check_a", "check_b"):
+            workflow = _complete(workflow, element, {}, specs, prune=True)
+    return workflow
+
+
 def test_a_long_history_is_pruned_to_a_bounded_tree_and_runs_to_the_same_end():
     pruned, largest = _run(prune=True)
     whole, whole_largest = _run(prune=False)
@@ -75,11 +85,7 @@ def test_a_long_history_is_pruned_to_a_bounded_tree_and_runs_to_the_same_end():
 
 def test_the_diagram_still_shows_the_elements_of_the_dropped_history():
     specs = _specs()
-    workflow = new_workflow(specs, _engine(), {"n": 0, "stop": False})
-    run_to_wait_state(workflow)
-    for _ in range(40):
-        for element in ("review", "check_a", "check_b"):
-            workflow = _complete(workflow, element, {}, specs, prune=True)
+    workflow = _rounds_pruned(specs, 40)
 
     progress = element_progress(workflow)
     assert "s" in workflow.pruned_elements  # the start event lies in the dropped part
@@ -101,11 +107,7 @@ def test_a_short_history_is_left_whole():
 
 def test_a_version_that_removes_an_element_of_the_dropped_history_cannot_take_the_case():
     specs = _specs()
-    workflow = new_workflow(specs, _engine(), {"n": 0, "stop": False})
-    run_to_wait_state(workflow)
-    for _ in range(40):
-        for element in ("review", "check_a", "check_b"):
-            workflow = _complete(workflow, element, {}, specs, prune=True)
+    workflow = _rounds_pruned(specs, 40)
     xml = (DATA / "review_rounds.bpmn").read_text()
     xml = xml.replace('<bpmn:outgoing>f3</bpmn:outgoing></bpmn:userTask>', '<bpmn:outgoing>f4</bpmn:outgoing></bpmn:userTask>')
     xml = re.sub(r'<bpmn:scriptTask id="count">.*?</bpmn:scriptTask>|<bpmn:sequenceFlow id="f3"[^>]*/>', "", xml)
