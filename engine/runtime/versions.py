@@ -141,8 +141,7 @@ class VersionMove:
         """The removed elements the case went through in the part of its history the tree no longer holds."""
         removed = {spec.bpmn_id: spec for spec in self.top.removed if getattr(spec, "bpmn_id", None)}
         return [
-            f"the case went through '{_label(removed[element])}' ({element}), which {self.target} removes, "
-            "and a case cannot keep the history of an element its version lacks"
+            _went_through(f"'{_label(removed[element])}' ({element})", self.target)
             for element in sorted(getattr(workflow, "pruned_elements", ())) if element in removed
         ]  # fmt: skip
 
@@ -162,7 +161,7 @@ class VersionMove:
             if task.has_state(_HERE):
                 reasons.append(f"the case is at {what}, which {target} removes; move the case once it is past that step")
             else:
-                reasons.append(f"the case went through {what}, which {target} removes, and a case cannot keep the history of an element its version lacks")
+                reasons.append(_went_through(what, target))
         for task in diff.alignment:
             attributes = [a for a in self._changed(task.task_spec, spec_diff) if a not in FLOW_ONLY]
             what = f"'{_label(task.task_spec)}' ({task.task_spec.bpmn_id})"
@@ -192,6 +191,10 @@ class VersionMove:
         except (IpflowError, SpiffWorkflowException, *LIBRARY_FAILURES) as exc:
             return (f"{self.target} cannot take this case over: {exc}",)
         return _stale(workflow, self.target)
+
+
+def _went_through(what: str, target: str) -> str:
+    return f"the case went through {what}, which {target} removes, and a case cannot keep the history of an element its version lacks"
 
 
 def _restore_timer(task, value) -> None:

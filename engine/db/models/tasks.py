@@ -67,8 +67,8 @@ def offered_roles_text(roles) -> str:
 
 
 def roles_of_text(text: str | None) -> tuple[str, ...]:
-    """The roles in an offered_roles value, in their (sorted) order."""
-    return tuple(r for r in (text or "").split("|") if r)
+    """The roles in an offered_roles value, sorted (rows filled by the SQLite migration may hold them unsorted)."""
+    return tuple(sorted(r for r in (text or "").split("|") if r))
 
 
 def offered_to_any(roles) -> ColumnElement[bool]:
